@@ -1,0 +1,44 @@
+"""Errors that point at the user's input: ``FILE:LINE:COL: message``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One defect in an input file, at a 1-based line and column (0 = unknown)."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}:{self.col or 1}"
+        return f"{where}: {self.message}"
+
+
+class InputError(Exception):
+    """Bad input: carries every problem found, so all are reported at once (exit 2)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = sorted(set(problems))
+
+
+class Collector:
+    """Accumulates problems for one file; ``raise_if_any`` ends a stage."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, message: str, line: int = 0, col: int = 0) -> None:
+        self.problems.append(Problem(self.file, line, col, message))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InputError(self.problems)

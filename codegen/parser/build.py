@@ -1,0 +1,568 @@
+"""Build the SubnetSpec from a validated YAML schema, collecting every problem with its position."""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import math
+import re
+import sys
+from typing import Any, Callable
+
+from pydantic import BaseModel
+
+from codegen.errors import Collector
+from codegen.load_yaml import Document, Path_
+from codegen.parser import types as t
+from codegen.parser.spec import EnumSpec, FieldSpec, ModelSpec, SubnetSpec, SynapseSpec
+from codegen.schema import MISSING, FieldDef, SchemaDef
+
+# Attributes of bittensor.Synapse (fields and methods) a schema field must not shadow.
+SYNAPSE_NAMES = frozenset(
+    "name timeout total_size header_size dendrite axon computed_body_hash required_hash_fields "
+    "deserialize get_total_size is_success is_failure is_timeout is_blacklist failed_verification "
+    "get_required_fields to_headers body_hash parse_headers_to_inputs from_headers set_name_type".split()
+)
+# Parameters of the generated API call, and names the generated modules define.
+API_PARAMS = frozenset({"axons", "self", "synapse", "responses"})
+GENERATED_NAMES = frozenset(
+    {"WireBytes", "Field", "BaseModel", "Any", "ClassVar", "Literal", "Annotated", "SubnetsAPI", "Endpoint"}
+)
+DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
+PACKAGE_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def snake_case(name: str) -> str:
+    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
+    s = re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", s)
+    return s.lower()
+
+
+class Builder:
+    def __init__(self, doc: Document, schema: SchemaDef, subnet_override: str | None = None) -> None:
+        self.doc = doc
+        self.schema = schema
+        self.errors = Collector(doc.file)
+        self.subnet_override = subnet_override
+        self.named: dict[str, t.TypeRef] = {}
+        self.model_samples: dict[str, list[t.Sample]] = {}
+        self.uses_bytes = False
+
+    # ---- error helpers -------------------------------------------------
+    def error(self, path: Path_, message: str, *, value: bool = False) -> None:
+        self.errors.add(message, *self.doc.position(path, value=value))
+
+    # ---- entry ---------------------------------------------------------
+    def build(self) -> SubnetSpec:
+        s = self.schema
+        name = self.subnet_override or s.subnet
+        self.check_package(name, ("subnet",))
+        self.check_type_names()
+        enums = [self.build_enum(n, v) for n, v in s.enums.items()]
+        model_refs = {n: t.ModelRef(n) for n in s.models}
+        self.named.update(model_refs)
+        models = self.build_models()
+        synapses = [self.build_synapse(n, d) for n, d in s.synapses.items()]
+        self.errors.raise_if_any()
+        return SubnetSpec(
+            name=name,
+            source=self.doc.file,
+            netuid=s.netuid if s.netuid is not None else 1,
+            description=s.description,
+            enums=enums,
+            models=models,
+            synapses=synapses,
+            protocol_imports=self.protocol_imports(models, synapses),
+            uses_bytes=self.uses_bytes,
+        )
+
+    # ---- names ---------------------------------------------------------
+    def check_package(self, name: str, path: Path_) -> None:
+        if not PACKAGE_RE.match(name) or keyword.iskeyword(name):
+            self.error(path, f"subnet {name!r} is not a valid package name; use snake_case letters, digits and _ (e.g. `my_subnet`)", value=True)
+        elif name in DENIED_PACKAGES:
+            self.error(path, f"subnet {name!r} would shadow the `{name}` module; pick another name", value=True)
+
+    def check_identifier(self, name: str, path: Path_, what: str) -> bool:
+        if not name.isidentifier() or not name.isascii():
+            self.error(path, f"{what} {name!r} is not a valid Python identifier")
+            return False
+        if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+            self.error(path, f"{what} {name!r} is a Python keyword; rename it (e.g. `{name}_`)")
+            return False
+        return True
+
+    def check_type_names(self) -> None:
+        seen: dict[str, tuple[str, Path_]] = {}
+        groups = [("enum", "enums", self.schema.enums), ("model", "models", self.schema.models), ("synapse", "synapses", self.schema.synapses)]
+        for what, key, names in groups:
+            for name in names:
+                path = (key, name)
+                if not self.check_identifier(name, path, what):
+                    continue
+                if name in GENERATED_NAMES or name.endswith("API") and name[:-3] in self.schema.synapses:
+                    self.error(path, f"{what} name {name!r} clashes with a name the generated code defines; rename it")
+                if name in t.SCALARS or name.lower() in {"list", "dict", "optional", "literal", "tensor", "union"}:
+                    self.error(path, f"{what} name {name!r} is a built-in type name; rename it")
+                lower = name.lower()
+                if lower in seen:
+                    other, other_path = seen[lower]
+                    line = self.doc.position(other_path)[0]
+                    same = "the same name" if other == name else f"a name that differs only in case from {other!r}"
+                    self.error(path, f"{what} {name!r} has {same} (line {line}); names must differ case-insensitively")
+                else:
+                    seen[lower] = (name, path)
+
+    def check_field_name(self, name: str, path: Path_, *, on_synapse: bool) -> bool:
+        if not self.check_identifier(name, path, "field"):
+            return False
+        if name.startswith("_") or name.startswith("model_"):
+            self.error(path, f"field {name!r}: names starting with `_` or `model_` are reserved by pydantic")
+            return False
+        if on_synapse and name in SYNAPSE_NAMES:
+            self.error(path, f"field {name!r} shadows bittensor.Synapse.{name}; rename it (e.g. `{name}_value`)")
+            return False
+        if on_synapse and name in API_PARAMS:
+            self.error(path, f"field {name!r} clashes with a parameter of the generated API call; rename it")
+            return False
+        if hasattr(BaseModel, name):
+            self.error(path, f"field {name!r} shadows pydantic.BaseModel.{name}; rename it")
+            return False
+        return True
+
+    # ---- enums and models ----------------------------------------------
+    def build_enum(self, name: str, values: list[str | int]) -> EnumSpec:
+        path: Path_ = ("enums", name)
+        members: list[tuple[str, str | int]] = []
+        if not values:
+            self.error(path, f"enum {name!r} needs at least one value")
+        kinds = {type(v) for v in values}
+        if len(kinds) > 1:
+            self.error(path, f"enum {name!r} mixes strings and integers; use one kind")
+        seen_names: dict[str, str | int] = {}
+        for i, value in enumerate(values):
+            if values.index(value) != i:
+                self.error(path + (i,), f"enum {name!r}: value {value!r} repeats", value=True)
+                continue
+            if isinstance(value, str) and (not value or value != value.strip()):
+                self.error(path + (i,), f"enum {name!r}: value {value!r} must be non-empty with no surrounding spaces", value=True)
+                continue
+            member = _member_name(value)
+            if member in seen_names:
+                self.error(path + (i,), f"enum {name!r}: values {seen_names[member]!r} and {value!r} map to the same member name {member!r}", value=True)
+                continue
+            seen_names[member] = value
+            members.append((member, value))
+        ref = t.EnumRef(name, tuple(members))
+        self.named[name] = ref
+        base = "enum.IntEnum" if kinds == {int} else "enum.StrEnum"
+        return EnumSpec(name, base, [(m, repr(v)) for m, v in members])
+
+    def build_models(self) -> list[ModelSpec]:
+        deps: dict[str, set[str]] = {}
+        parsed: dict[str, dict[str, tuple[FieldDef, t.TypeRef | None]]] = {}
+        for mname, mdef in self.schema.models.items():
+            parsed[mname] = {}
+            for fname, entry in mdef.fields.items():
+                fdef = _as_def(entry)
+                typ = self.parse(fdef.type, ("models", mname, "fields", fname))
+                parsed[mname][fname] = (fdef, typ)
+            deps[mname] = {
+                r.name for _, typ in parsed[mname].values() if typ for r in typ.walk() if isinstance(r, t.ModelRef)
+            }
+        order = self.topological(deps)
+        models = []
+        for mname in order:
+            fields = []
+            for fname, (fdef, typ) in parsed[mname].items():
+                path: Path_ = ("models", mname, "fields", fname)
+                if self.check_field_name(fname, path, on_synapse=False) and typ is not None:
+                    f = self.build_field(fname, fdef, typ, path, role="model")
+                    if f:
+                        fields.append(f)
+            models.append(ModelSpec(mname, self.schema.models[mname].description, fields))
+            self.model_samples[mname] = _model_samples(mname, fields)
+            ref = self.named[mname]
+            assert isinstance(ref, t.ModelRef)
+            object.__setattr__(ref, "sample_list", self.model_samples[mname])
+        return models
+
+    def topological(self, deps: dict[str, set[str]]) -> list[str]:
+        order: list[str] = []
+        state: dict[str, int] = {}
+
+        def visit(name: str, trail: list[str]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                cycle = trail[trail.index(name):] + [name]
+                self.error(("models", name), "recursive models are not supported: " + " -> ".join(cycle))
+                return
+            state[name] = 1
+            for dep in sorted(deps[name]):
+                if dep in deps:
+                    visit(dep, trail + [name])
+            state[name] = 2
+            order.append(name)
+
+        for name in deps:
+            visit(name, [])
+        return order
+
+    # ---- fields --------------------------------------------------------
+    def parse(self, text: str, path: Path_) -> t.TypeRef | None:
+        try:
+            typ = t.parse_type(text, self.named)
+        except t.TypeError_ as exc:
+            where = path + ("type",) if (path + ("type",)) in self.doc.values else path
+            self.error(where, str(exc), value=True)
+            return None
+        if any(isinstance(r, t.BytesType) for r in typ.walk()):
+            self.uses_bytes = True
+        return typ
+
+    def build_field(self, name: str, fdef: FieldDef, typ: t.TypeRef, path: Path_, role: str) -> FieldSpec | None:
+        ok = True
+        base = typ.non_null()
+        constraints = {k: getattr(fdef, k) for k in t.CONSTRAINTS if getattr(fdef, k) is not None}
+        for key in constraints:
+            if key not in base.constraints_allowed:
+                fits = {"gt": "int/float", "ge": "int/float", "lt": "int/float", "le": "int/float", "pattern": "str"}.get(key, "str, bytes, list or dict")
+                self.error(path + (key,), f"`{key}` does not apply to `{fdef.type}`; it fits {fits} fields")
+                ok = False
+        ok = self.check_bounds(constraints, path) and ok
+        if "pattern" in constraints:
+            try:
+                re.compile(constraints["pattern"])
+            except re.error as exc:
+                self.error(path + ("pattern",), f"invalid regular expression: {exc}", value=True)
+                ok = False
+        if fdef.hash and role != "request":
+            self.error(path + ("hash",), "`hash` applies only to request fields (they are what the axon verifies)")
+            ok = False
+        default = fdef.default
+        if default is not MISSING:
+            problem = check_value(typ, default, constraints)
+            if problem is None and typ.mutable and default and _contains(typ, (t.EnumRef, t.ModelRef)):
+                problem = "defaults of containers of enums or models can only be empty; give it in code"
+            if problem is None and isinstance(base, t.ModelRef) and default is not None:
+                problem = "a model-typed field can only default to null"
+            if problem:
+                self.error(path + ("default",), f"bad default {default!r}: {problem}", value=True)
+                ok = False
+        if not ok:
+            return None
+        samples = self.samples_for(typ, constraints, fdef, path)
+        if samples is None:
+            return None
+        return decide_field(name, fdef, typ, constraints, role, samples or [])
+
+    def check_bounds(self, c: dict[str, Any], path: Path_) -> bool:
+        lows = [(k, c[k]) for k in ("gt", "ge") if k in c]
+        highs = [(k, c[k]) for k in ("lt", "le") if k in c]
+        ok = True
+        for lk, lv in lows:
+            for hk, hv in highs:
+                if lv > hv or (lv == hv and (lk == "gt" or hk == "lt")):
+                    self.error(path + (lk,), f"`{lk}: {lv}` and `{hk}: {hv}` leave no valid value")
+                    ok = False
+        if "min_length" in c and "max_length" in c and c["min_length"] > c["max_length"]:
+            self.error(path + ("min_length",), f"`min_length: {c['min_length']}` is greater than `max_length: {c['max_length']}`")
+            ok = False
+        return ok
+
+    def samples_for(self, typ: t.TypeRef, c: dict[str, Any], fdef: FieldDef, path: Path_) -> list[t.Sample] | None:
+        if fdef.example is not MISSING:
+            problem = check_value(typ, fdef.example, c)
+            if problem or fdef.example is None or _contains(typ, (t.EnumRef, t.ModelRef)):
+                self.error(path + ("example",), f"bad example {fdef.example!r}: {problem or 'give a non-null value of a scalar or container type'}", value=True)
+                return None
+            return [t.Sample(py_literal(fdef.example), _jsonable(fdef.example))]
+        samples = _safe_samples(typ, c)
+        if not samples:
+            self.error(path, "can't derive a sample value for the generated tests (e.g. from `pattern`); add `example: <a valid value>`")
+            return None
+        return samples
+
+    # ---- synapses ------------------------------------------------------
+    def build_synapse(self, name: str, sdef: Any) -> SynapseSpec:
+        path: Path_ = ("synapses", name)
+        roles: dict[str, list[FieldSpec]] = {"request": [], "response": []}
+        seen: dict[str, str] = {}
+        for role in ("request", "response"):
+            for fname, entry in getattr(sdef, role).items():
+                fpath = path + (role, fname)
+                if fname in seen:
+                    self.error(fpath, f"field {fname!r} is both a {seen[fname]} and a {role} field; a field has one role")
+                    continue
+                seen[fname] = role
+                if not self.check_field_name(fname, fpath, on_synapse=True):
+                    continue
+                fdef = _as_def(entry)
+                typ = self.parse(fdef.type, fpath)
+                if typ is None:
+                    continue
+                f = self.build_field(fname, fdef, typ, fpath, role)
+                if f:
+                    roles[role].append(f)
+        response = roles["response"]
+        target: FieldSpec | None = None
+        if sdef.deserialize is not None:
+            target = next((f for f in response if f.name == sdef.deserialize), None)
+            if target is None and sdef.deserialize not in seen:
+                names = [f for f, r in seen.items() if r == "response"]
+                close = difflib.get_close_matches(sdef.deserialize, names, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else f"; response fields: {', '.join(names) or 'none'}"
+                self.error(path + ("deserialize",), f"`deserialize: {sdef.deserialize}` names no response field{hint}", value=True)
+            elif target is None and seen.get(sdef.deserialize) == "request":
+                self.error(path + ("deserialize",), f"`deserialize` must name a response field; {sdef.deserialize!r} is a request field", value=True)
+        elif len(sdef.response) == 1:
+            target = response[0] if response else None
+        if target is not None:
+            value_type = target.type.non_null().annotation()
+            deser_ann = f"{value_type} | None" if target.annotation.endswith("| None") else value_type
+        else:
+            value_type = deser_ann = name
+        snake = snake_case(name)
+        result = {
+            "all": f"list[{value_type}]",
+            "first": f"{value_type} | None",
+            "majority": f"{value_type} | None",
+            "by_hotkey": f"dict[str, {value_type}]",
+            "custom": f"{snake}_hooks.Result",
+        }[sdef.aggregate]
+        return SynapseSpec(
+            name=name,
+            snake=snake,
+            description=sdef.description,
+            request=roles["request"],
+            response=response,
+            deserialize=target,
+            value_type=value_type,
+            deserialize_annotation=deser_ann,
+            aggregate=sdef.aggregate,
+            result_type=result,
+            timeout=float(sdef.timeout),
+            hash_fields=[f.name for f in roles["request"] if f.hash],
+        )
+
+    def protocol_imports(self, models: list[ModelSpec], synapses: list[SynapseSpec]) -> list[str]:
+        typing_names = {"ClassVar"} if any(s.hash_fields for s in synapses) else set()
+        every = [f for m in models for f in m.fields] + [f for s in synapses for f in s.fields]
+        for f in every:
+            for line in f.type.imports(wire=True):
+                typing_names.add(line.rsplit(" ", 1)[1])
+        if self.uses_bytes:
+            typing_names.update({"Annotated", "Any"})
+        lines = []
+        if self.uses_bytes:
+            lines.append("import base64")
+        if self.schema.enums:
+            lines.append("import enum")
+        if typing_names:
+            lines.append("from typing import " + ", ".join(sorted(typing_names)))
+        return lines
+
+
+# ---- field decisions (shared with the Pydantic loader) -----------------
+
+
+def decide_field(name: str, fdef: FieldDef, typ: t.TypeRef, constraints: dict[str, Any], role: str, samples: list[t.Sample]) -> FieldSpec:
+    """Decide how a field is declared on the wire and in the typed API.
+
+    Request fields the schema requires are declared optional on the synapse
+    (default None) so bittensor sends no `type(value)()` header placeholder
+    that could fail validation on the axon; prepare_synapse requires them.
+    """
+    default = fdef.default
+    has_default = default is not MISSING
+    wire = typ.annotation(wire=True)
+    plain = typ.annotation()
+    required = not has_default and not typ.nullable
+    kwargs: list[str] = []
+    if role == "model":
+        if has_default:
+            kwargs.append(_default_kw(typ, default))
+        elif typ.nullable:
+            kwargs.append("default=None")
+        annotation = wire
+    elif has_default:
+        kwargs.append(_default_kw(typ, default))
+        annotation = wire if (default is not None or typ.nullable) else f"{wire} | None"
+    else:
+        kwargs.append("default=None")
+        annotation = wire if typ.nullable else f"{wire} | None"
+    kwargs += [f"{k}={constraints[k]!r}" for k in t.CONSTRAINTS if k in constraints]
+    if fdef.description:
+        kwargs.append(f"description={fdef.description!r}")
+    field_call = f"Field({', '.join(kwargs)})" if kwargs else ""
+    # typed API parameter
+    if required:
+        param_ann, param_default, value_expr = plain, None, name
+    elif not has_default or default is None:
+        param_ann = plain if typ.nullable else f"{plain} | None"
+        param_default, value_expr = "None", name
+    elif typ.mutable:
+        param_ann = plain if typ.nullable else f"{plain} | None"
+        param_default = "None"
+        value_expr = f"{name} if {name} is not None else {default_expr(typ, default)}"
+    else:
+        param_ann, param_default, value_expr = plain, default_expr(typ, default), name
+    base = typ.non_null()
+    choices: list[Any] = list(getattr(base, "values", ()))
+    return FieldSpec(
+        name=name,
+        type=typ,
+        description=fdef.description,
+        hash=fdef.hash,
+        constraints=constraints,
+        annotation=annotation,
+        field_call=field_call,
+        param_annotation=param_ann,
+        param_default=param_default,
+        value_expr=value_expr,
+        required=required,
+        samples=samples,
+        cli_kind=typ.cli_kind,
+        choices=choices,
+    )
+
+
+def _default_kw(typ: t.TypeRef, default: Any) -> str:
+    if default is not None and typ.mutable:
+        return f"default_factory=lambda: {default_expr(typ, default)}"
+    return f"default={default_expr(typ, default)}"
+
+
+def default_expr(typ: t.TypeRef, value: Any) -> str:
+    base = typ.non_null()
+    if value is not None and isinstance(base, t.EnumRef):
+        member = next(m for m, v in base.members if v == value)
+        return f"{base.name}.{member}"
+    if isinstance(base, t.FloatType) and isinstance(value, int):
+        value = float(value)
+    return py_literal(value)
+
+
+def py_literal(value: Any) -> str:
+    """A Python literal for a YAML value; repr() of plain data is always valid, inert code."""
+    return repr(value)
+
+
+def check_value(typ: t.TypeRef, value: Any, c: dict[str, Any]) -> str | None:
+    """Why ``value`` isn't a valid ``typ`` under constraints ``c``, or None if it is."""
+    problem = _check_type(typ, value)
+    if problem or value is None:
+        return problem
+    for k, ok in (("gt", lambda b: value > b), ("ge", lambda b: value >= b), ("lt", lambda b: value < b), ("le", lambda b: value <= b)):
+        if k in c and not ok(c[k]):
+            return f"violates `{k}: {c[k]}`"
+    if "min_length" in c and len(value) < c["min_length"]:
+        return f"shorter than `min_length: {c['min_length']}`"
+    if "max_length" in c and len(value) > c["max_length"]:
+        return f"longer than `max_length: {c['max_length']}`"
+    if "pattern" in c and not re.search(c["pattern"], value):
+        return f"does not match `pattern: {c['pattern']}`"
+    return None
+
+
+def _check_type(typ: t.TypeRef, value: Any) -> str | None:
+    name = typ.annotation()
+    if value is None:
+        return None if typ.nullable else f"null is not a `{name}`; make the type `{name} | None`"
+    typ = typ.non_null()
+    checks: dict[type, Callable[[Any], bool]] = {
+        t.IntType: lambda v: isinstance(v, int) and not isinstance(v, bool),
+        t.FloatType: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
+        t.StrType: lambda v: isinstance(v, str),
+        t.BoolType: lambda v: isinstance(v, bool),
+        t.BytesType: lambda v: isinstance(v, bytes),
+    }
+    if type(typ) in checks:
+        return None if checks[type(typ)](value) else f"expected {name}" + (" (use YAML !!binary)" if isinstance(typ, t.BytesType) else "")
+    if isinstance(typ, t.AnyType):
+        return _check_plain(value)
+    if isinstance(typ, (t.LiteralType, t.EnumRef)):
+        ok = any(value == v and type(value) is type(v) for v in typ.values)
+        return None if ok else f"expected one of {', '.join(repr(v) for v in typ.values)}"
+    if isinstance(typ, t.ListType):
+        if not isinstance(value, list):
+            return f"expected a list for `{name}`"
+        return next((p for p in (_check_type(typ.item, v) for v in value) if p), None)
+    if isinstance(typ, t.DictType):
+        if not isinstance(value, dict):
+            return f"expected a mapping for `{name}`"
+        return next((p for p in (_check_type(typ.value, v) for v in value.values()) if p), None)
+    if isinstance(typ, t.ModelRef):
+        return "model-typed values can't be given here"
+    return f"unsupported value for `{name}`"
+
+
+def _check_plain(value: Any) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "non-finite floats can't be sent as JSON"
+    if isinstance(value, (list, tuple)):
+        return next((p for p in map(_check_plain, value) if p), None)
+    if isinstance(value, dict):
+        return next((p for p in map(_check_plain, value.values()) if p), None)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return None
+    return f"{type(value).__name__} values can't be sent as JSON"
+
+
+def _contains(typ: t.TypeRef, kinds: tuple[type, ...]) -> bool:
+    return any(isinstance(r, kinds) for r in typ.walk())
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        import base64
+
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _safe_samples(typ: t.TypeRef, c: dict[str, Any]) -> list[t.Sample]:
+    samples = typ.samples(c)
+    return [s for s in samples if not _has_problem(typ, s, c)]
+
+
+def _has_problem(typ: t.TypeRef, sample: t.Sample, c: dict[str, Any]) -> bool:
+    if _contains(typ, (t.EnumRef, t.ModelRef, t.BytesType)):
+        return False  # built from valid parts; no plain value to check
+    return check_value(typ, sample.json, c) is not None
+
+
+def _model_samples(name: str, fields: list[FieldSpec]) -> list[t.Sample]:
+    required = [f for f in fields if f.required]
+    out = []
+    for shift in range(2):
+        parts = [(f, f.samples[shift % len(f.samples)]) for f in required if f.samples]
+        out.append(
+            t.Sample(
+                f"{name}(" + ", ".join(f"{f.name}={s.expr}" for f, s in parts) + ")",
+                {f.name: s.json for f, s in parts},
+            )
+        )
+    return list({s.expr: s for s in out}.values())
+
+
+def _member_name(value: str | int) -> str:
+    if isinstance(value, int):
+        return f"V{value}" if value >= 0 else f"MINUS_{-value}"
+    name = re.sub(r"\W", "_", value, flags=re.ASCII)
+    if not name or name[0].isdigit():
+        name = "V_" + name
+    if name.startswith("_"):
+        name = "V" + name
+    if keyword.iskeyword(name) or name in {"name", "value", "mro"}:
+        name += "_"
+    return name
+
+
+def _as_def(entry: str | FieldDef) -> FieldDef:
+    return FieldDef(type=entry) if isinstance(entry, str) else entry

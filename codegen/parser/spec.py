@@ -1,0 +1,101 @@
+"""The intermediate spec model: every decision the templates need, already made.
+
+Loaders (YAML, Pydantic) produce a SubnetSpec; templates only lay it out.
+Strings here that end up in code are either validated identifiers, annotations
+built from them, or ``repr()``s of user values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from codegen.parser.types import Sample, TypeRef
+
+
+@dataclass
+class FieldSpec:
+    """A field of a synapse or model, with its generated-code renderings."""
+
+    name: str
+    type: TypeRef
+    description: str | None
+    hash: bool
+    constraints: dict[str, Any]
+    # decisions
+    annotation: str  # on the synapse/model (wire-safe)
+    field_call: str  # right-hand side: `Field(...)`, or "" for a bare annotation
+    param_annotation: str  # in prepare_synapse / __call__
+    param_default: str | None  # None = required keyword
+    value_expr: str  # what prepare_synapse passes to the synapse
+    required: bool  # the schema requires a value from the caller
+    samples: list[Sample]
+    cli_kind: str
+    choices: list[Any] = field(default_factory=list)
+
+    @property
+    def value_annotation(self) -> str:
+        """The type of a present value (no None), e.g. for sample lists in tests."""
+        return self.type.non_null().annotation()
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+@dataclass
+class EnumSpec:
+    name: str
+    base: str  # "enum.StrEnum" | "enum.IntEnum"
+    members: list[tuple[str, str]]  # (member name, repr of value)
+
+
+@dataclass
+class ModelSpec:
+    name: str
+    description: str | None
+    fields: list[FieldSpec]
+
+
+@dataclass
+class SynapseSpec:
+    name: str
+    snake: str
+    description: str | None
+    request: list[FieldSpec]
+    response: list[FieldSpec]
+    deserialize: FieldSpec | None  # None: deserialize() returns the synapse itself
+    value_type: str  # T: what deserialize() yields once None is dropped
+    deserialize_annotation: str
+    aggregate: str
+    result_type: str
+    timeout: float
+    hash_fields: list[str]
+
+    @property
+    def drops_missing(self) -> bool:
+        """A 200 answer can still leave the deserialized value unset (None): it is dropped."""
+        return self.deserialize_annotation.endswith("| None")
+
+    @property
+    def api_name(self) -> str:
+        return f"{self.name}API"
+
+    @property
+    def fields(self) -> list[FieldSpec]:
+        return self.request + self.response
+
+
+@dataclass
+class SubnetSpec:
+    """One generated package."""
+
+    name: str
+    source: str  # schema path as given, relative to the working directory
+    netuid: int
+    description: str | None
+    enums: list[EnumSpec]
+    models: list[ModelSpec]  # dependency order
+    synapses: list[SynapseSpec]
+    protocol_imports: list[str]
+    uses_bytes: bool

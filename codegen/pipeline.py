@@ -1,0 +1,68 @@
+"""The whole run: load every schema -> spec -> render -> format -> plan -> write.
+
+Nothing touches the output tree until every input has loaded, validated,
+rendered and formatted without error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from codegen.errors import InputError, Problem
+from codegen.parser.spec import SubnetSpec
+
+
+@dataclass
+class Options:
+    out: Path
+    subnet: str | None = None
+
+
+def display_path(arg: str) -> str:
+    """How a schema is named in errors and headers: relative to the working directory, '/'-separated."""
+    path = Path(arg)
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        return path.relative_to(Path.cwd()).as_posix()
+    return path.as_posix()
+
+
+def load_spec(arg: str, subnet: str | None) -> SubnetSpec:
+    """Load one schema argument (YAML file; Python input arrives with the Pydantic loader)."""
+    display = display_path(arg)
+    if arg.endswith((".yaml", ".yml")) or Path(arg).is_dir():
+        from codegen.load_yaml import load_yaml
+        from codegen.parser.from_yaml import spec_from_document
+
+        return spec_from_document(load_yaml(Path(arg), display), subnet)
+    raise InputError(
+        [Problem(display, 0, 0, "unsupported schema: give a YAML file (.yaml/.yml)")]
+    )
+
+
+def load_all(args: list[str], subnet: str | None) -> list[SubnetSpec]:
+    """Load every schema, reporting the problems of all of them together."""
+    problems: list[Problem] = []
+    specs: list[SubnetSpec] = []
+    if subnet and len(args) > 1:
+        raise InputError([Problem("subnet-apigen", 0, 0, "--subnet names one package; give one schema with it")])
+    for arg in args:
+        try:
+            specs.append(load_spec(arg, subnet))
+        except InputError as exc:
+            problems += exc.problems
+    seen: dict[str, str] = {}
+    for spec in specs:
+        if spec.name in seen:
+            problems.append(Problem(spec.source, 0, 0, f"subnet {spec.name!r} is also generated from {seen[spec.name]}; each subnet needs its own name"))
+        seen[spec.name] = spec.source
+    if problems:
+        raise InputError(problems)
+    return specs
+
+
+def build(specs: list[SubnetSpec]) -> dict[str, list["RenderedFile"]]:  # noqa: F821
+    from codegen.fmt import format_files
+    from codegen.render import render
+
+    return {spec.name: format_files(render(spec), spec.source) for spec in specs}

@@ -1,0 +1,16 @@
+# Your code for the `Dummy` synapse of the `dummy` subnet.
+# subnet-apigen wrote this file once and will never overwrite it: edit it freely.
+# The generated DummyAPI (in api.py) calls these functions.
+"""Hooks for DummyAPI: adjust requests and combine answers your way."""
+
+from ..protocol import Dummy
+
+
+def prepare(synapse: Dummy) -> Dummy:
+    """Adjust the synapse before it is sent (runs at the end of prepare_synapse)."""
+    return synapse
+
+
+def postprocess(result: list[int]) -> list[int]:
+    """Last step of process_responses: return the result as the caller should see it."""
+    return result

@@ -1,0 +1,16 @@
+# Your code for the `Store` synapse of the `storage` subnet.
+# subnet-apigen wrote this file once and will never overwrite it: edit it freely.
+# The generated StoreAPI (in api.py) calls these functions.
+"""Hooks for StoreAPI: adjust requests and combine answers your way."""
+
+from ..protocol import Store
+
+
+def prepare(synapse: Store) -> Store:
+    """Adjust the synapse before it is sent (runs at the end of prepare_synapse)."""
+    return synapse
+
+
+def postprocess(result: dict[str, bool]) -> dict[str, bool]:
+    """Last step of process_responses: return the result as the caller should see it."""
+    return result

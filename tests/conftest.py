@@ -1,0 +1,41 @@
+"""Shared helpers for the generator's own tests."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from codegen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMAS = ROOT / "schemas"
+TEST_SCHEMAS = Path(__file__).resolve().parent / "schemas"
+
+
+def run_cli(*args: str | Path) -> Result:
+    """Run `subnet-apigen ARGS` in-process; never raises on a non-zero exit."""
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def generate(schema: Path, out: Path, *extra: str) -> Path:
+    result = run_cli(schema, "--out", out, *extra)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.fixture
+def on_path() -> Iterator[list[str]]:
+    """Put directories on sys.path for one test, and forget modules imported from them."""
+    added: list[str] = []
+    before = set(sys.modules)
+    yield added
+    for path in added:
+        sys.path.remove(path)
+    for name in set(sys.modules) - before:
+        module = sys.modules.get(name)
+        if module is not None and any(str(getattr(module, "__file__", "") or "").startswith(p) for p in added):
+            del sys.modules[name]

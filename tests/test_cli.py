@@ -1,0 +1,79 @@
+"""The command line: exit codes, FILE:LINE:COL errors, nothing written on bad input, --check/--diff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SCHEMAS, run_cli
+
+
+def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("subnet: x\nsynapses:\n  A:\n    request: {a: strr}\n", ":4:18: unknown type `strr`; did you mean `str`?"),
+        ("subnet: x\nsynapses:\n  A:\n    respnse: {b: int}\n", ":4:5: unknown key `respnse`; did you mean `response`?"),
+        ("subnet: x\nsubnet: y\nsynapses: {A: {}}\n", ":2:1: duplicate key 'subnet'"),
+        ("subnet: x\nsynapses:\n\tA: {}\n", ":3:1: YAML syntax error"),
+        ("synapses: {A: {}}\n", ":1:1: missing required key `subnet`"),
+        ("subnet: x\nsynapses:\n  A:\n    request: {name: int}\n", ":4:15: field 'name' shadows bittensor.Synapse.name"),
+        ("subnet: ../x\nsynapses: {A: {}}\n", ":1:9: subnet '../x' is not a valid package name"),
+    ],
+)
+def test_bad_input_exits_2_with_position_and_writes_nothing(tmp_path: Path, text: str, expected: str) -> None:
+    schema = write(tmp_path, text)
+    out = tmp_path / "out"
+    result = run_cli(schema, "--out", out)
+    assert result.exit_code == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_one_bad_schema_among_good_ones_writes_nothing(tmp_path: Path) -> None:
+    bad = write(tmp_path, "subnet: bad\nsynapses:\n  A:\n    request: {a: strr}\n")
+    out = tmp_path / "out"
+    result = run_cli(SCHEMAS / "dummy.yaml", bad, "--out", out)
+    assert result.exit_code == 2
+    assert not out.exists()
+
+
+def test_check_and_diff(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli(SCHEMAS / "dummy.yaml", "--out", out, "--check").exit_code == 1
+    assert not out.exists()
+    assert run_cli(SCHEMAS / "dummy.yaml", "--out", out).exit_code == 0
+    assert run_cli(SCHEMAS / "dummy.yaml", "--out", out, "--check").exit_code == 0
+    api = out / "dummy" / "api.py"
+    api.write_text(api.read_text() + "# edited\n")
+    check = run_cli(SCHEMAS / "dummy.yaml", "--out", out, "--check")
+    assert check.exit_code == 1 and "stale: " in check.stdout and "api.py" in check.stdout
+    diff = run_cli(SCHEMAS / "dummy.yaml", "--out", out, "--diff")
+    assert diff.exit_code == 1 and "-# edited" in diff.stdout
+    assert api.read_text().endswith("# edited\n")  # --diff wrote nothing
+
+
+def test_user_owned_hooks_survive_regeneration(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_cli(SCHEMAS / "dummy.yaml", "--out", out)
+    hook = out / "dummy" / "hooks" / "dummy.py"
+    hook.write_text(hook.read_text() + "\n# my edit\n")
+    api = out / "dummy" / "api.py"
+    api.unlink()
+    assert run_cli(SCHEMAS / "dummy.yaml", "--out", out).exit_code == 0
+    assert hook.read_text().endswith("# my edit\n")
+    assert api.exists()
+
+
+def test_help_teaches() -> None:
+    result = run_cli("--help")
+    assert result.exit_code == 0
+    for word in ("SCHEMA", "--out", "--check", "--diff", "--subnet", "Examples"):
+        assert word in result.stdout
