@@ -1,4 +1,7 @@
-"""The `subnet-apigen` command line (Click). Exit codes: 0 ok, 1 --check found changes, 2 bad input."""
+"""The `subnet-apigen` command line (Click). Exit codes: 0 ok, 1 --check found changes, 2 bad input.
+
+`subnet-apigen SCHEMA...` runs the `generate` command; other jobs are subcommands.
+"""
 
 from __future__ import annotations
 
@@ -22,14 +25,50 @@ Files under the package's hooks/ are yours: written once, never overwritten.
 """
 
 
-@click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+class DefaultGroup(click.Group):
+    """A group whose default command is `generate`: `subnet-apigen SCHEMA` needs no verb."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help", "--version")):
+            args = ["generate", *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "SCHEMA... [OPTIONS]  |  COMMAND [ARGS]...")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The default command's options are the ones users need first.
+        default = self.commands["generate"]
+        default.format_options(click.Context(default, info_name="generate", parent=ctx), formatter)
+        self.format_commands(ctx, formatter)
+
+
+@click.group(cls=DefaultGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="subnet-apigen")
+def main() -> None:
+    """Generate a typed bittensor client package from each SCHEMA.
+
+    SCHEMA is a YAML description of a subnet's synapses. For each one the
+    package OUT/<subnet>/ gets protocol.py (the synapses), api.py (a typed
+    SubnetsAPI class per synapse), client.py (python -m <subnet>.client),
+    hooks/ (your code, never overwritten) and tests/ that pass as generated.
+    """
+
+
+def fail(exc: InputError) -> None:
+    """Report bad input as FILE:LINE:COL lines and exit 2."""
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    sys.exit(2)
+
+
+@main.command(epilog=EPILOG)
 @click.argument("schemas", nargs=-1, required=True, metavar="SCHEMA...")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("generated"), show_default=True, help="Output directory; each subnet becomes OUT/<subnet>/.")
 @click.option("--subnet", metavar="NAME", help="Package name (overrides the schema's `subnet:`).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list files that are stale, missing or extra.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of what would change.")
-@click.version_option(__version__, prog_name="subnet-apigen")
-def main(schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool) -> None:
+def generate(schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool) -> None:
     """Generate a typed bittensor client package from each SCHEMA.
 
     SCHEMA is a YAML description of a subnet's synapses. For each one the
@@ -43,9 +82,7 @@ def main(schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, s
         specs = pipeline.load_all(list(schemas), subnet)
         packages = pipeline.build(specs)
     except InputError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        sys.exit(2)
+        fail(exc)
     plan = writer.plan(out, packages)
     if show_diff:
         text = plan.diff()
@@ -57,11 +94,12 @@ def main(schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, s
     if check:
         for line in plan.stale_report():
             click.echo(line)
-        click.echo(("stale: " if plan.changed else "up to date: ") + plan.summary().replace("written", "to write").replace("removed", "to remove"), err=True)
+        state = "stale" if plan.changed else "up to date"
+        click.echo(f"{state}: {plan.summary()}", err=True)
         sys.exit(1 if plan.changed else 0)
     try:
         writer.apply(plan)
     except OSError as exc:
-        click.echo(f"{exc.filename or out}: cannot write: {exc.strerror}; nothing was changed", err=True)
+        click.echo(f"{exc.filename or out}: cannot write: {exc.strerror}", err=True)
         sys.exit(2)
     click.echo(f"{', '.join(s.name for s in specs)} -> {out.as_posix()}/: {plan.summary()}")
