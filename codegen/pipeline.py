@@ -61,8 +61,9 @@ def load_all(args: list[str], subnet: str | None) -> list[SubnetSpec]:
     return specs
 
 
-def build(specs: list[SubnetSpec]) -> dict[str, list["RenderedFile"]]:  # noqa: F821
+def build(specs: list[SubnetSpec], target: str = "10") -> dict[str, list["RenderedFile"]]:  # noqa: F821
+    """Render and format every package for bittensor `target` ("10" or "11")."""
     from codegen.fmt import format_files
     from codegen.render import render
 
-    return {spec.name: format_files(render(spec), spec.source) for spec in specs}
+    return {spec.name: format_files(render(spec, target), spec.source) for spec in specs}

@@ -24,25 +24,36 @@ class RenderedFile:
     user_owned: bool = False  # written once, never overwritten (the generation gap)
 
 
-def render(spec: SubnetSpec) -> list[RenderedFile]:
-    """Every file of the package, owned ones first, in a fixed order."""
+TARGETS = ("10", "11")
+
+
+def render(spec: SubnetSpec, target: str = "10") -> list[RenderedFile]:
+    """Every file of the package for a bittensor major version, in a fixed order."""
     env = environment()
-    ctx = {"subnet": spec}
+    prefix = "" if target == "10" else f"bt{target}/"
     pkg = spec.name
-    files = [
-        RenderedFile(f"{pkg}/__init__.py", env.get_template("__init__.py.jinja").render(ctx)),
-        RenderedFile(f"{pkg}/protocol.py", env.get_template("protocol.py.jinja").render(ctx)),
-        RenderedFile(f"{pkg}/_aggregate.py", env.get_template("_aggregate.py.jinja").render(ctx)),
-        RenderedFile(f"{pkg}/api.py", env.get_template("api.py.jinja").render(ctx)),
-        RenderedFile(f"{pkg}/client.py", env.get_template("client.py.jinja").render(ctx)),
-        RenderedFile(f"{pkg}/hooks/__init__.py", env.get_template("hooks/__init__.py.jinja").render(ctx)),
-        RenderedFile(f"{pkg}/tests/__init__.py", env.get_template("tests/__init__.py.jinja").render(ctx)),
-        RenderedFile(f"{pkg}/tests/conftest.py", env.get_template("tests/conftest.py.jinja").render(ctx)),
-    ]
+
+    def one(path: str, template: str, user_owned: bool = False, **extra: object) -> RenderedFile:
+        text = env.get_template(prefix + template).render(subnet=spec, target=target, **extra)
+        return RenderedFile(f"{pkg}/{path}", text, user_owned)
+
+    modules = ["__init__.py", "protocol.py", "_aggregate.py", "api.py", "client.py"]
+    if target == "11":
+        modules += ["_transport.py", "miner.py"]
+    files = [one(m, m + ".jinja") for m in modules]
+    files += [one(f"{d}/__init__.py", f"{d}/__init__.py.jinja") for d in ("hooks", "tests")]
+    files.append(one("tests/conftest.py", "tests/conftest.py.jinja"))
+    if target == "11":
+        from codegen.openapi import openapi_json
+
+        files.append(one("handlers/__init__.py", "handlers/__init__.py.jinja"))
+        files.append(one("tests/test_openapi.py", "tests/test_openapi.py.jinja"))
+        files.append(RenderedFile(f"{pkg}/openapi.json", openapi_json(spec)))
     for s in spec.synapses:
-        sctx = {"subnet": spec, "s": s}
-        files.append(RenderedFile(f"{pkg}/tests/test_{s.snake}.py", env.get_template("tests/test_synapse.py.jinja").render(sctx)))
-        files.append(RenderedFile(f"{pkg}/hooks/{s.snake}.py", env.get_template("hooks/synapse.py.jinja").render(sctx), user_owned=True))
+        files.append(one(f"tests/test_{s.snake}.py", "tests/test_synapse.py.jinja", s=s))
+        files.append(one(f"hooks/{s.snake}.py", "hooks/synapse.py.jinja", True, s=s))
+        if target == "11":
+            files.append(one(f"handlers/{s.snake}.py", "handlers/synapse.py.jinja", True, s=s))
     return files
 
 
@@ -72,6 +83,11 @@ def environment() -> jinja2.Environment:
         protocol_names=protocol_names,
         format_as=lambda value, pattern: pattern.format(value),
         pytuple=lambda items: repr(tuple(items)),
+        bt11_typing=bt11_typing,
+        bt11_protocol_names=bt11_protocol_names,
+        bt11_route_models=bt11_route_models,
+        bt11_hook_imports=bt11_hook_imports,
+        bt11_value=bt11_value,
     )
     return env
 
@@ -201,3 +217,35 @@ def client_description(spec: SubnetSpec) -> str:
     if spec.description:
         text = spec.description + "\n\n" + text
     return text.replace("%", "%%") if "%(" in text else text
+
+
+# ---- bittensor 11 target -----------------------------------------------
+
+
+def bt11_route_models(spec: SubnetSpec) -> list[str]:
+    return [f"{s.name}{kind}" for s in spec.synapses for kind in ("Request", "Response")]
+
+
+def bt11_protocol_names(spec: SubnetSpec) -> list[str]:
+    return [e.name for e in spec.enums] + [m.name for m in spec.models] + bt11_route_models(spec)
+
+
+def bt11_typing(spec: SubnetSpec) -> list[str]:
+    """`typing` names protocol.py needs (no ClassVar: btauth signs the whole body)."""
+    every = [f for m in spec.models for f in m.fields] + [f for s in spec.synapses for f in s.fields]
+    names = {line.rsplit(" ", 1)[1] for f in every for line in f.type.imports(wire=True)}
+    if spec.uses_bytes:
+        names.update({"Annotated", "Any"})
+    return sorted(names)
+
+
+def bt11_value(text: str, s: SynapseSpec) -> str:
+    """A value/result type with the synapse itself (no `deserialize`) spelled as its response model."""
+    return text if s.deserialize else re.sub(rf"\b{s.name}\b", f"{s.name}Response", text)
+
+
+def bt11_hook_imports(s: SynapseSpec) -> list[str]:
+    names = set(hook_imports(s)) - {s.name} | {f"{s.name}Request"}
+    if s.deserialize is None:
+        names.add(f"{s.name}Response")
+    return sorted(names)

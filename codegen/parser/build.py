@@ -379,23 +379,19 @@ def decide_field(name: str, fdef: FieldDef, typ: t.TypeRef, constraints: dict[st
     wire = typ.annotation(wire=True)
     plain = typ.annotation()
     required = not has_default and not typ.nullable
-    kwargs: list[str] = []
-    if role == "model":
-        if has_default:
-            kwargs.append(_default_kw(typ, default))
-        elif typ.nullable:
-            kwargs.append("default=None")
-        annotation = wire
-    elif has_default:
-        kwargs.append(_default_kw(typ, default))
-        annotation = wire if (default is not None or typ.nullable) else f"{wire} | None"
-    else:
-        kwargs.append("default=None")
-        annotation = wire if typ.nullable else f"{wire} | None"
-    kwargs += [f"{k}={constraints[k]!r}" for k in t.CONSTRAINTS if k in constraints]
+    extra = [f"{k}={constraints[k]!r}" for k in t.CONSTRAINTS if k in constraints]
     if fdef.description:
-        kwargs.append(f"description={fdef.description!r}")
-    field_call = f"Field({', '.join(kwargs)})" if kwargs else ""
+        extra.append(f"description={fdef.description!r}")
+    # A plain model field: required unless it has a default or may be None.
+    strict = [_default_kw(typ, default)] if has_default else (["default=None"] if typ.nullable else [])
+    strict_call = f"Field({', '.join(strict + extra)})" if strict + extra else ""
+    if role == "model":
+        annotation, field_call = wire, strict_call
+    else:
+        # On a bt.Synapse every field is optional: see the docstring.
+        on_wire = [_default_kw(typ, default)] if has_default else ["default=None"]
+        annotation = wire if typ.nullable or (has_default and default is not None) else f"{wire} | None"
+        field_call = f"Field({', '.join(on_wire + extra)})"
     # typed API parameter
     if required:
         param_ann, param_default, value_expr = plain, None, name
@@ -418,6 +414,10 @@ def decide_field(name: str, fdef: FieldDef, typ: t.TypeRef, constraints: dict[st
         constraints=constraints,
         annotation=annotation,
         field_call=field_call,
+        strict_annotation=wire,
+        strict_field_call=strict_call,
+        default=default if has_default else None,
+        has_default=has_default,
         param_annotation=param_ann,
         param_default=param_default,
         value_expr=value_expr,

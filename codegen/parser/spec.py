@@ -32,6 +32,11 @@ class FieldSpec:
     samples: list[Sample]
     cli_kind: str
     choices: list[Any] = field(default_factory=list)
+    # As a plain pydantic model field (models, and bittensor 11 requests): required stays required.
+    strict_annotation: str = ""
+    strict_field_call: str = ""
+    default: Any = None  # the schema's default (plain data), when has_default
+    has_default: bool = False
 
     @property
     def value_annotation(self) -> str:

@@ -48,6 +48,10 @@ class TypeRef:
         """Distinct (where the type allows) valid values honouring constraints ``c``."""
         raise NotImplementedError
 
+    def json_schema(self) -> dict[str, Any]:
+        """The JSON Schema of the value on the wire (for OpenAPI documents)."""
+        raise NotImplementedError
+
     def children(self) -> tuple[TypeRef, ...]:
         return ()
 
@@ -78,6 +82,9 @@ class IntType(TypeRef):
     def annotation(self, wire: bool = False) -> str:
         return "int"
 
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "integer"}
+
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         lo = _low(c, 1, integer=True)
         hi = _high(c, lo + 2, integer=True)
@@ -93,6 +100,9 @@ class FloatType(TypeRef):
 
     def annotation(self, wire: bool = False) -> str:
         return "float"
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "number"}
 
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         lo = _low(c, 0.5, integer=False)
@@ -134,6 +144,9 @@ class BoolType(TypeRef):
     def annotation(self, wire: bool = False) -> str:
         return "bool"
 
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         return [Sample("True", True), Sample("False", False)]
 
@@ -145,6 +158,9 @@ class StrType(TypeRef):
 
     def annotation(self, wire: bool = False) -> str:
         return "str"
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string"}
 
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         lo, hi = c.get("min_length") or 0, c.get("max_length")
@@ -176,6 +192,9 @@ class BytesType(TypeRef):
     def annotation(self, wire: bool = False) -> str:
         return "WireBytes" if wire else "bytes"
 
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "contentEncoding": "base64"}
+
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         lo, hi = c.get("min_length") or 0, c.get("max_length")
         out = []
@@ -195,6 +214,9 @@ class AnyType(TypeRef):
 
     def imports(self, wire: bool = False) -> set[str]:
         return {"from typing import Any"}
+
+    def json_schema(self) -> dict[str, Any]:
+        return {}
 
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         return [Sample(repr(v), v) for v in ({"key": [1, "two"]}, "text", 7)]
@@ -217,6 +239,9 @@ class ListType(TypeRef):
     @property
     def mutable(self) -> bool:
         return True
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "array", "items": self.item.json_schema()}
 
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         items = self.item.samples({})
@@ -248,6 +273,9 @@ class DictType(TypeRef):
     @property
     def mutable(self) -> bool:
         return True
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": self.value.json_schema()}
 
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         values = self.value.samples({})
@@ -299,6 +327,9 @@ class OptionalType(TypeRef):
     def mutable(self) -> bool:
         return self.inner.mutable
 
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [self.inner.json_schema(), {"type": "null"}]}
+
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         return self.inner.samples(c)
 
@@ -313,6 +344,9 @@ class LiteralType(TypeRef):
 
     def imports(self, wire: bool = False) -> set[str]:
         return {"from typing import Literal"}
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"enum": list(self.values)}
 
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         return [Sample(repr(v), v) for v in self.values]
@@ -331,6 +365,9 @@ class EnumRef(TypeRef):
     def values(self) -> tuple[str | int, ...]:
         return tuple(v for _, v in self.members)
 
+    def json_schema(self) -> dict[str, Any]:
+        return {"$ref": f"#/components/schemas/{self.name}"}
+
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         return [Sample(f"{self.name}.{m}", v) for m, v in self.members]
 
@@ -341,6 +378,9 @@ class ModelRef(TypeRef):
 
     def annotation(self, wire: bool = False) -> str:
         return self.name
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"$ref": f"#/components/schemas/{self.name}"}
 
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         # Set by the spec builder once the model's fields are known.

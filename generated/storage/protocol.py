@@ -10,7 +10,7 @@ import enum
 from typing import Annotated, Any, ClassVar
 
 import bittensor as bt
-from pydantic import BaseModel, Field, BeforeValidator, PlainSerializer
+from pydantic import BaseModel, Field, BeforeValidator, PlainSerializer, WithJsonSchema
 
 __all__ = ["Encoding", "EncryptionPayload", "Store", "Retrieve"]
 
@@ -30,6 +30,7 @@ WireBytes = Annotated[
     bytes,
     BeforeValidator(_bytes_from_wire),
     PlainSerializer(_bytes_to_wire, return_type=str),
+    WithJsonSchema({"type": "string", "contentEncoding": "base64"}),
 ]
 """bytes that travel as base64 text: bittensor sends synapses as JSON."""
 

@@ -1,0 +1,98 @@
+"""The OpenAPI 3.1 document of a bittensor 11 package, built from the spec.
+
+Each synapse is `POST /<Synapse>` taking `<Synapse>Request` and answering
+`<Synapse>Response`; the generated tests check it against the FastAPI app's own
+document, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import json
+from typing import Any
+
+from codegen.parser import types as t
+from codegen.parser.spec import FieldSpec, SubnetSpec
+
+_SIZE_KEYS = {"array": ("minItems", "maxItems"), "object": ("minProperties", "maxProperties")}
+_BOUNDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum", "le": "maximum"}
+
+
+def openapi_json(spec: SubnetSpec) -> str:
+    return json.dumps(document(spec), indent=2, ensure_ascii=False) + "\n"
+
+
+def document(spec: SubnetSpec) -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+    for e in spec.enums:
+        values = [ast.literal_eval(value) for _, value in e.members]
+        schemas[e.name] = {"title": e.name, "enum": values, "type": "integer" if e.base.endswith("IntEnum") else "string"}
+    for m in spec.models:
+        schemas[m.name] = _object(m.name, m.description, m.fields, strict=True)
+    paths: dict[str, Any] = {}
+    for s in spec.synapses:
+        schemas[f"{s.name}Request"] = _object(f"{s.name}Request", s.description, s.request, strict=True)
+        schemas[f"{s.name}Response"] = _object(f"{s.name}Response", None, s.response, strict=False)
+        paths[f"/{s.name}"] = {
+            "post": {
+                "operationId": s.name,
+                "summary": s.description or s.name,
+                "description": "Signed with btauth/1 (bittensor.http_auth) for the miner's hotkey.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{s.name}Request"}}}},
+                "responses": {
+                    "200": {"description": "The miner's answer", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{s.name}Response"}}}},
+                    "401": {"description": "Bad signature, stale or replayed request"},
+                    "403": {"description": "Signed for another receiver, or caller blacklisted"},
+                },
+            }
+        }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": f"{spec.name} miner", "version": "1", "description": spec.description or ""},
+        "paths": paths,
+        "components": {"schemas": dict(sorted(schemas.items()))},
+    }
+
+
+def _object(name: str, description: str | None, fields: list[FieldSpec], strict: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"title": name, "type": "object", "properties": {f.name: _property(f, strict) for f in fields}}
+    required = [f.name for f in fields if strict and f.required]
+    if required:
+        out["required"] = required
+    if description:
+        out["description"] = description
+    return out
+
+
+def _property(f: FieldSpec, strict: bool) -> dict[str, Any]:
+    """A field's schema. Response fields are optional: a failed miner leaves them unset."""
+    may_be_unset = not strict and not (f.has_default and f.default is not None)
+    typ = t.OptionalType(f.type) if may_be_unset and not f.type.nullable else f.type
+    schema = typ.json_schema()
+    target = schema["anyOf"][0] if "anyOf" in schema else schema
+    for key, value in f.constraints.items():
+        if key in _BOUNDS:
+            target[_BOUNDS[key]] = value
+        elif key == "pattern":
+            target["pattern"] = value
+        else:
+            low, high = _SIZE_KEYS.get(target.get("type", ""), ("minLength", "maxLength"))
+            target[low if key == "min_length" else high] = value
+    if f.description:
+        schema["description"] = f.description
+    if f.has_default:
+        schema["default"] = _jsonable(f.default)
+    elif typ.nullable:
+        schema["default"] = None
+    return schema
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,60 @@
+"""The bittensor 11 target (--bittensor 11): shape of the package, and its own tests in a bittensor 11 venv.
+
+bittensor 10 and 11 can't share a venv, so the generated packages' tests run
+under the interpreter named by BT11_PYTHON (`.ci/run` makes that venv); without
+it, only what needs no bittensor 11 is checked here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_SCHEMAS, generate
+
+BT11_PYTHON = os.environ.get("BT11_PYTHON")
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(TEST_SCHEMAS / "every_type.yaml", tmp_path_factory.mktemp("bt11"), "--bittensor", "11")
+
+
+def test_package_has_no_bittensor_10_names(out: Path) -> None:
+    for path in (out / "every_type").rglob("*.py"):
+        text = path.read_text()
+        compile(text, str(path), "exec")
+        for name in ("bt.Synapse", "bt.Dendrite", "bt.Axon", "SubnetsAPI", "bittensor_wallet"):
+            assert name not in text, f"{name} in {path}"
+
+
+def test_openapi_document_has_a_route_per_synapse(out: Path) -> None:
+    document = json.loads((out / "every_type" / "openapi.json").read_text())
+    assert sorted(document["paths"]) == ["/Chat", "/Choices", "/Containers", "/Custom", "/Scalars"]
+    scalars = document["components"]["schemas"]["ScalarsRequest"]
+    assert "text" in scalars["required"] and "maybe_text" not in scalars["required"]
+    assert scalars["properties"]["count"] == {"type": "integer", "minimum": 1, "maximum": 100}
+    assert scalars["properties"]["blob"]["contentEncoding"] == "base64"
+
+
+def test_user_owned_handlers_and_hooks(out: Path) -> None:
+    manifest = json.loads((out / "every_type" / ".subnet-apigen.json").read_text())
+    owned = set(manifest["files"])
+    assert "every_type/handlers/scalars.py" not in owned and "every_type/hooks/scalars.py" not in owned
+    assert "every_type/miner.py" in owned and "every_type/openapi.json" in owned
+
+
+@pytest.mark.skipif(not BT11_PYTHON, reason="set BT11_PYTHON to a bittensor 11 venv's python (.ci/run does)")
+def test_generated_tests_pass_under_bittensor_11(out: Path) -> None:
+    assert BT11_PYTHON
+    proc = subprocess.run(
+        [BT11_PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "every_type/tests"],
+        cwd=out, capture_output=True, text=True, timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    mypy = subprocess.run([BT11_PYTHON, "-m", "mypy", "--strict", "every_type"], cwd=out, capture_output=True, text=True, timeout=600)
+    assert mypy.returncode == 0, mypy.stdout[-3000:]
