@@ -112,9 +112,10 @@ def test_all_aggregate_and_every_scalar_round_trips(pkg: ModuleType, wallets: li
             assert getattr(first, name) == value, name
         # optional fields left out arrive unset, defaults arrive as the schema says
         assert (first.maybe_text, first.maybe_count, first.opt_blob) == (None, None, None)
+        assert (first.maybe_ratio, first.maybe_flag, first.maybe_map, first.maybe_any) == (None, None, None, None)
         assert (first.with_default, first.str_default) == (5, "hi")
         received.clear()
-        optional = dict(maybe_text="m", maybe_count=0, opt_blob=b"", with_default=0, str_default="")
+        optional = dict(maybe_text="m", maybe_count=0, opt_blob=b"", with_default=0, str_default="", maybe_ratio=0.5, maybe_flag=False, maybe_map={"a": 1}, maybe_any=[1, "x"])
         assert query(api, [a.info() for a in axons], **request, **optional) == [42, 43, 44]
         for name, value in optional.items():
             assert getattr(received[0], name) == value, name
@@ -143,6 +144,7 @@ def test_majority_aggregate_with_literals_and_enums(pkg: ModuleType, wallets: li
     def fill(s: Any, i: int) -> None:
         assert s.role is pkg.Role.assistant and s.level is pkg.Level.V3 and s.default_role is pkg.Role.user
         s.verdict = "yes" if i == 0 else "no"
+        s.level_back = s.level
 
     axons = serve_four(wallets, pkg.Choices, fill)
     try:
