@@ -220,12 +220,28 @@ def field_made_optional(old: SubnetSpec, new: SubnetSpec) -> Iterator[Change]:
                          f"{p.owner} field `{p.new.name}` may now be unset: older {readers(p.role)} expect a value; upgrade them before sending none")
 
 
+@rule("null-rejected")
+def null_rejected(old: SubnetSpec, new: SubnetSpec) -> Iterator[Change]:
+    for p in field_pairs(old, new):
+        if p.role == "response":
+            could_be_null = _wire_nullable(p.old)  # any miner may leave a response field unset
+        elif p.new.required and not always_set(p.old):
+            continue  # field-made-required says it
+        else:
+            could_be_null = p.old.type.nullable  # callers could pass None explicitly
+        if could_be_null and not _wire_nullable(p.new):
+            yield Change("new", p.path, "null-rejected", "breaking",
+                         f"{p.owner} field `{p.new.name}` no longer accepts null: older {senders(p.role)} may send it unset")
+
+
+def _wire_nullable(f: FieldSpec) -> bool:
+    return f.annotation.endswith("| None")
+
+
 @rule("type-changed")
 def type_changed(old: SubnetSpec, new: SubnetSpec) -> Iterator[Change]:
     for p in field_pairs(old, new):
-        o, n = p.old.type, p.new.type
-        if p.role != "model":  # synapse fields are all optional on the wire; presence is the required rules' business
-            o, n = o.non_null(), n.non_null()
+        o, n = p.old.type.non_null(), p.new.type.non_null()  # a field's own null is the presence rules' business
         verdicts = [v for a, b in aligned(o, n) if (v := type_verdict(a, b, old, new)) is not None]
         worst = next((v for v in verdicts if v[0] == "breaking"), verdicts[0] if verdicts else None)
         if worst is None:
@@ -267,15 +283,15 @@ def enum_value_removed(old: SubnetSpec, new: SubnetSpec) -> Iterator[Change]:
     for e in old.enums:
         if e.name not in by_name or e.name not in used:
             continue
-        before, after = [v for _, v in e.members], [v for _, v in by_name[e.name].members]
+        before, after = [v for _, v in e.members], [v for _, v in by_name[e.name].members]  # reprs
         gone = [v for v in before if v not in after]
         extra = [v for v in after if v not in before]
         if gone:
             yield Change("new", ("enums", e.name), "enum-value-removed", "breaking",
-                         f"enum `{e.name}` lost {_values(gone)}: upgraded nodes reject it from older ones")
+                         f"enum `{e.name}` lost {', '.join(gone)}: upgraded nodes reject it from older ones")
         elif extra:
             yield Change("new", ("enums", e.name), "enum-value-removed", "note",
-                         f"enum `{e.name}` gained {_values(extra)}: older nodes reject it; upgrade them before sending it")
+                         f"enum `{e.name}` gained {', '.join(extra)}: older nodes reject it; upgrade them before sending it")
 
 
 @rule("constraint-tightened")
@@ -361,6 +377,10 @@ def constraint_changes(old: dict[str, object], new: dict[str, object], integer: 
         was, now = old.get(key), new.get(key)
         if was == now:
             continue
+        if key == "min_length":
+            was, now = was or 0, now or 0  # no minimum is a minimum of 0
+            if was == now:
+                continue
         if was is None or now is None:
             tighter = was is None
         else:
