@@ -129,8 +129,11 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
             click.echo(str(problem), err=True)
         click.echo("nothing written: subnet-apigen never overwrites or removes a file it did not write", err=True)
         sys.exit(2)
-    for problem in plan.warnings + gap.check(out, packages):
+    outdated = gap.check(out, packages)
+    for problem in plan.warnings + outdated:
         click.echo(str(problem), err=True)
+    if outdated:
+        click.echo("hint: your hook files are never overwritten; update them, or move one away to get the current default", err=True)
     if show_diff:
         text = plan.diff()
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ

@@ -31,8 +31,26 @@ class _Generator(GenerateJsonSchema):
 
 def json_schema() -> dict[str, Any]:
     """The format as a JSON Schema document (draft 2020-12)."""
-    body = SchemaDef.model_json_schema(schema_generator=_Generator)
+    body = _bounds_into_branches(SchemaDef.model_json_schema(schema_generator=_Generator))
     return {"$schema": DIALECT, "title": "subnet-apigen schema", **{k: v for k, v in body.items() if k != "title"}}
+
+
+_BOUNDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum", "le": "maximum"}
+
+
+def _bounds_into_branches(node: Any) -> Any:
+    """Pydantic leaves a bound on a union (`timeout: int | float` with `gt=0`) as a bare `gt` key,
+    which JSON Schema ignores; move it into each numeric branch as the keyword it means."""
+    if isinstance(node, list):
+        return [_bounds_into_branches(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _bounds_into_branches(v) for k, v in node.items()}
+    bounds = {_BOUNDS[k]: node.pop(k) for k in list(node) if k in _BOUNDS and "anyOf" in node}
+    for branch in node.get("anyOf", []) if bounds else []:
+        if branch.get("type") in ("integer", "number"):
+            branch.update(bounds)
+    return node
 
 
 def json_schema_text() -> str:
