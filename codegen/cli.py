@@ -25,7 +25,7 @@ Examples:
   subnet-apigen breaking old.yaml new.yaml    exit 1 on changes that split the network
 
 Files under the package's hooks/ are yours: written once, never overwritten.
-[tool.subnet-apigen] in ./pyproject.toml sets defaults (schemas = [...], out = ...).
+Defaults (schemas, out, ...) come from [tool.subnet-apigen] in ./pyproject.toml.
 """
 
 

@@ -92,3 +92,18 @@ def test_this_repository_is_configured_and_fresh(monkeypatch: pytest.MonkeyPatch
     result = run_cli("--check")
     assert result.exit_code == 0, result.stdout + result.stderr
     assert result.stderr.startswith("up to date:")
+
+
+def test_pre_commit_hooks_run_the_configured_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tomllib
+
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"subnet-apigen-check", "subnet-apigen"}
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    monkeypatch.chdir(ROOT)
+    for hook in hooks.values():
+        command, *args = hook["entry"].split()
+        assert command in scripts and hook["language"] == "python" and hook["pass_filenames"] is False
+        assert run_cli(*args, "--check").exit_code == 0  # both leave this fresh repository as it is
