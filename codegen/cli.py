@@ -73,7 +73,7 @@ def apply_config(ctx: click.Context) -> None:
         table = config.load()
         if table is None:
             return
-        values = config.defaults(table, config.configurable(generate))
+        values = config.defaults(table, generate)
     except InputError as exc:
         ctx.meta["config_error"] = exc
         return

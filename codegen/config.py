@@ -64,26 +64,44 @@ def load(directory: Path = Path(".")) -> Config | None:
     return Config(PYPROJECT, table, _key_lines(text, table))
 
 
-def defaults(config: Config, options: dict[str, str]) -> dict[str, Any]:
-    """Click's default map for a command whose configurable options are ``options`` (key -> param name)."""
+def defaults(config: Config, command: click.Command) -> dict[str, Any]:
+    """Click's default map for ``command`` from the table: checked keys, checked kinds, globs expanded."""
+    params = configurable(command)
     out: dict[str, Any] = {}
     problems: list[Problem] = []
     for key, value in config.values.items():
-        name = options.get(key.replace("-", "_"))
-        if name is None:
-            close = difflib.get_close_matches(key.replace("-", "_"), sorted(options), n=1)
-            hint = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(sorted(options))}"
+        param = params.get(key.replace("-", "_"))
+        if param is None:
+            close = difflib.get_close_matches(key.replace("-", "_"), sorted(params), n=1)
+            hint = f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(sorted(params))}"
             problems.append(config.problem(key, f"unknown key `{key}`{hint}"))
-        elif name == "schemas":
+        elif param.name == "schemas":
             try:
-                out[name] = expand_schemas(config, key, value)
+                out[param.name] = expand_schemas(config, key, value)
             except InputError as exc:
                 problems += exc.problems
+        elif not isinstance(value, _kind(param)) or (isinstance(value, bool) and not getattr(param, "is_flag", False)):
+            problems.append(config.problem(key, f"`{key}` must be {_kind_name(param)}, not {value!r}"))
         else:
-            out[name] = value
+            out[param.name] = value
     if problems:
         raise InputError(problems)
     return out
+
+
+def _kind(param: click.Parameter) -> type | tuple[type, ...]:
+    import click
+
+    if getattr(param, "is_flag", False):
+        return bool
+    if isinstance(param.type, (click.types.IntParamType, click.types.FloatParamType)):
+        return (int, float)
+    return str
+
+
+def _kind_name(param: click.Parameter) -> str:
+    kind = _kind(param)
+    return "true or false" if kind is bool else "a string" if kind is str else "a number"
 
 
 def expand_schemas(config: Config, key: str, value: Any) -> tuple[str, ...]:
@@ -123,18 +141,18 @@ def _key_lines(text: str, table: dict[str, Any]) -> dict[str, int]:
     return lines
 
 
-def configurable(command: click.Command) -> dict[str, str]:
-    """Config keys a command accepts (its arguments and long options) -> parameter names."""
+def configurable(command: click.Command) -> dict[str, click.Parameter]:
+    """Config keys a command accepts (its arguments and long options, by name) -> the parameter."""
     import click
 
-    keys: dict[str, str] = {}
+    keys: dict[str, click.Parameter] = {}
     for param in command.params:
         if param.name is None or param.name in NOT_CONFIGURABLE:
             continue
         if isinstance(param, click.Argument):
-            keys[param.name] = param.name
+            keys[param.name] = param
             continue
         long = [o for o in param.opts if o.startswith("--")]
         if long:
-            keys[long[0][2:].replace("-", "_")] = param.name
+            keys[long[0][2:].replace("-", "_")] = param
     return keys

@@ -68,6 +68,7 @@ def test_explicit_schemas_never_prune_other_packages(project: Path) -> None:
         ('schemas = ["nothing/*.yaml"]\n', "pyproject.toml:5:1: [tool.subnet-apigen] `schemas`: 'nothing/*.yaml' matches no file"),
         ('schemas = "protocol/missing.yaml"\n', "`schemas`: 'protocol/missing.yaml': no such file"),
         ("schemas = [1]\n", "`schemas` must be a non-empty list"),
+        ('schemas = ["protocol/*.yaml"]\nout = 5\n', "pyproject.toml:6:1: [tool.subnet-apigen] `out` must be a string, not 5"),
         ('schemas = ["protocol/*.yaml"] x\n', "pyproject.toml:5:31: invalid TOML: Expected newline"),
     ],
 )
