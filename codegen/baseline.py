@@ -1,4 +1,4 @@
-"""The two sides `subnet-apigen breaking` compares: a schema now, and the same or another schema before.
+"""What `subnet-apigen breaking` compares, and its report: the rules themselves are in ``breaking``.
 
 A side is a schema file or module (loaded like `generate` loads it), or a
 YAML file as committed at a git ref (``REF:path``, read with ``git show``).
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from codegen import breaking
 
 from codegen.errors import InputError, Problem
 from codegen.load_yaml import Document, load_yaml, parse_yaml
@@ -69,3 +71,46 @@ def _git(args: list[str], label: str, message: str) -> str:
         detail = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
         raise InputError([Problem(label, 0, 0, message + (f" ({detail})" if detail else ""))])
     return proc.stdout
+
+
+def pairs(schemas: list[str], against: str | None) -> tuple[list[tuple[Side, Side]], list[str]]:
+    """(old, new) sides to compare, and notes on schemas with nothing to compare against.
+
+    Without ``against``, ``schemas`` is OLD NEW; with it, each schema is compared with itself at that ref.
+    """
+    if against is None:
+        return [(load(schemas[0]), load(schemas[1]))], []
+    found, skipped = [], []
+    for arg in schemas:
+        new = load(arg)
+        old = at_ref(against, arg)
+        if old is None:
+            skipped.append(f"{new.label}: not in {against}; nothing to compare")
+        else:
+            found.append((old, new))
+    return found, skipped
+
+
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)  # FILE:LINE:COL: LEVEL [rule]: message
+    counts: dict[str, int] = field(default_factory=lambda: {"breaking": 0, "api": 0, "note": 0})
+
+    def summary(self) -> str:
+        parts = [f"{n} {level}" for level, n in self.counts.items() if n]
+        return ", ".join(parts) if parts else "no changes that matter to mixed versions"
+
+
+def report(sides: list[tuple[Side, Side]]) -> Report:
+    """Every change of every pair, located in the file it points into, new file first, in line order."""
+    out = Report()
+    for old, new in sides:
+        located = []
+        for change in breaking.compare(old.spec, new.spec):
+            side = new if change.side == "new" else old
+            located.append((change.side != "new", side.position(change.path), side.label, change))
+        for _, (line, col), label, change in sorted(located, key=lambda item: item[:3]):
+            where = f"{label}:{line}:{col}" if line else label
+            out.lines.append(f"{where}: {change.level} [{change.rule}]: {change.message}")
+            out.counts[change.level] += 1
+    return out

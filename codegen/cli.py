@@ -171,7 +171,7 @@ def breaking(ctx: click.Context, schemas: tuple[str, ...], against: str | None, 
     (breaks code using the generated package, not the network) or note (safe
     until a node sends a newly allowed value). Exit 1 if any change is breaking.
     """
-    from codegen import baseline, breaking as rules
+    from codegen import baseline
 
     config_ok(ctx)
     from_config = ctx.get_parameter_source("schemas") is ParameterSource.DEFAULT_MAP
@@ -180,30 +180,16 @@ def breaking(ctx: click.Context, schemas: tuple[str, ...], against: str | None, 
     if against is not None and not schemas:
         raise click.UsageError("give SCHEMA... to compare with --against, or list them in [tool.subnet-apigen] schemas")
     try:
-        if against is None:
-            pairs = [(baseline.load(schemas[0]), baseline.load(schemas[1]))]
-        else:
-            pairs = []
-            for arg in schemas:
-                new = baseline.load(arg)
-                old = baseline.at_ref(against, arg)
-                if old is None:
-                    click.echo(f"{new.label}: not in {against}; nothing to compare", err=True)
-                    continue
-                pairs.append((old, new))
+        pairs, skipped = baseline.pairs(list(schemas), against)
     except InputError as exc:
         fail(exc)
-    counts = {"breaking": 0, "api": 0, "note": 0}
-    for old, new in pairs:
-        for change in sorted(rules.compare(old.spec, new.spec), key=lambda c: (c.side != "new", (new if c.side == "new" else old).position(c.path))):
-            side = new if change.side == "new" else old
-            line, col = side.position(change.path)
-            where = f"{side.label}:{line}:{col}" if line else side.label
-            click.echo(f"{where}: {change.level} [{change.rule}]: {change.message}")
-            counts[change.level] += 1
-    failing = counts["breaking"] + (counts["api"] if fail_on_api else 0)
-    parts = [f"{n} {level}" for level, n in counts.items() if n]
-    click.echo(("FAIL: " if failing else "ok: ") + (", ".join(parts) if parts else "no changes that matter to mixed versions"), err=True)
+    for line in skipped:
+        click.echo(line, err=True)
+    report = baseline.report(pairs)
+    for line in report.lines:
+        click.echo(line)
+    failing = report.counts["breaking"] + (report.counts["api"] if fail_on_api else 0)
+    click.echo(("FAIL: " if failing else "ok: ") + report.summary(), err=True)
     sys.exit(1 if failing else 0)
 
 
