@@ -251,3 +251,39 @@ def test_deleted_hook_is_written_again_and_check_reports_it_missing(tmp_path: Pa
     assert code == 1 and f"missing: {hook.as_posix()}" in stdout
     assert gen(SCHEMAS / "dummy.yaml", out)[0] == 0
     assert hook.read_text() == original
+
+
+def test_diff_is_coloured_only_on_a_terminal_without_no_color(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    gen(SCHEMAS / "dummy.yaml", out)
+    api = out / "dummy" / "api.py"
+    api.write_text(api.read_text() + "# edited\n")
+    command = [sys.executable, "-m", "codegen", str(SCHEMAS / "dummy.yaml"), "--out", str(out), "--diff"]
+
+    def on_terminal(env: dict[str, str]) -> bytes:
+        leader, follower = pty.openpty()
+        proc = subprocess.run(command, stdout=follower, stderr=subprocess.DEVNULL, env=env, timeout=120)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        assert proc.returncode == 1
+        return b"".join(chunks)
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    assert b"\x1b[31m-# edited" in on_terminal(env)
+    assert b"\x1b[" not in on_terminal({**env, "NO_COLOR": "1"})
+    piped = subprocess.run(command, capture_output=True, env=env, timeout=120)
+    assert b"-# edited" in piped.stdout and b"\x1b[" not in piped.stdout
