@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from codegen import __version__
 from codegen.errors import InputError
@@ -20,8 +21,11 @@ Examples:
   subnet-apigen schemas/*.yaml --out clients  one package per schema
   subnet-apigen schemas/dummy.yaml --check    exit 1 if generated/ is stale
   subnet-apigen schemas/dummy.yaml --diff     show what would change
+  subnet-apigen                               every schema listed in pyproject.toml
+  subnet-apigen breaking old.yaml new.yaml    exit 1 on changes that split the network
 
 Files under the package's hooks/ are yours: written once, never overwritten.
+Defaults (schemas, out, ...) come from [tool.subnet-apigen] in ./pyproject.toml.
 """
 
 
@@ -45,7 +49,8 @@ class DefaultGroup(click.Group):
 
 @click.group(cls=DefaultGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="subnet-apigen")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Generate a typed bittensor client package from each SCHEMA.
 
     SCHEMA is a YAML description of a subnet's synapses. For each one the
@@ -53,6 +58,34 @@ def main() -> None:
     SubnetsAPI class per synapse), client.py (python -m <subnet>.client),
     hooks/ (your code, never overwritten) and tests/ that pass as generated.
     """
+    if ctx.invoked_subcommand in ("generate", "breaking"):
+        apply_config(ctx)
+
+
+def apply_config(ctx: click.Context) -> None:
+    """Make ./pyproject.toml's [tool.subnet-apigen] the defaults of `generate` (and `breaking`'s schemas).
+
+    A bad table is reported when a command runs, so `--help` still works.
+    """
+    from codegen import config
+
+    try:
+        table = config.load()
+        if table is None:
+            return
+        values = config.defaults(table, generate)
+    except InputError as exc:
+        ctx.meta["config_error"] = exc
+        return
+    ctx.default_map = {"generate": values}
+    if "schemas" in values:
+        ctx.default_map["breaking"] = {"schemas": values["schemas"]}
+
+
+def config_ok(ctx: click.Context) -> None:
+    exc = ctx.meta.get("config_error")
+    if exc is not None:
+        fail(exc)
 
 
 def fail(exc: InputError) -> None:
@@ -63,28 +96,45 @@ def fail(exc: InputError) -> None:
 
 
 @main.command(epilog=EPILOG)
-@click.argument("schemas", nargs=-1, required=True, metavar="SCHEMA...")
+@click.argument("schemas", nargs=-1, metavar="SCHEMA...")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("generated"), show_default=True, help="Output directory; each subnet becomes OUT/<subnet>/.")
 @click.option("--subnet", metavar="NAME", help="Package name (overrides the schema's `subnet:`).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list files that are stale, missing or extra.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of what would change.")
 @click.option("--bittensor", "target", type=click.Choice(["10", "11"]), default="10", show_default=True, help="bittensor major version to target: 10 (Synapse/Axon/Dendrite) or 11 (signed HTTP, btauth/1).")
-def generate(schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool, target: str) -> None:
+@click.pass_context
+def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool, target: str) -> None:
     """Generate a typed bittensor client package from each SCHEMA.
 
     SCHEMA is a YAML description of a subnet's synapses. For each one the
     package OUT/<subnet>/ gets protocol.py (the synapses), api.py (a typed
     SubnetsAPI class per synapse), client.py (python -m <subnet>.client),
-    and tests/ that pass as generated.
+    and tests/ that pass as generated. With no SCHEMA, the `schemas` of
+    [tool.subnet-apigen] in ./pyproject.toml are generated, and packages in
+    OUT that none of them makes any more are removed (their generated files only).
     """
-    from codegen import pipeline, writer
+    from codegen import gap, pipeline, writer
 
+    config_ok(ctx)
+    if not schemas:
+        raise click.UsageError('give SCHEMA..., or list them in ./pyproject.toml: [tool.subnet-apigen] schemas = ["schemas/*.yaml"]')
+    complete = ctx.get_parameter_source("schemas") is ParameterSource.DEFAULT_MAP
     try:
         specs = pipeline.load_all(list(schemas), subnet)
         packages = pipeline.build(specs, target)
     except InputError as exc:
         fail(exc)
-    plan = writer.plan(out, packages)
+    plan = writer.plan(out, packages, {spec.name: spec.source for spec in specs}, prune=complete)
+    if plan.conflicts:
+        for problem in plan.conflicts:
+            click.echo(str(problem), err=True)
+        click.echo("nothing written: subnet-apigen never overwrites or removes a file it did not write", err=True)
+        sys.exit(2)
+    outdated = gap.check(out, packages)
+    for problem in plan.warnings + outdated:
+        click.echo(str(problem), err=True)
+    if outdated:
+        click.echo("hint: your hook files are never overwritten; update them, or move one away to get the current default", err=True)
     if show_diff:
         text = plan.diff()
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -96,7 +146,7 @@ def generate(schemas: tuple[str, ...], out: Path, subnet: str | None, check: boo
         for line in plan.stale_report():
             click.echo(line)
         state = "stale" if plan.changed else "up to date"
-        click.echo(f"{state}: {plan.summary()}", err=True)
+        click.echo(f"{state}: {plan.summary(dry_run=True)}", err=True)
         sys.exit(1 if plan.changed else 0)
     try:
         writer.apply(plan)
@@ -104,3 +154,63 @@ def generate(schemas: tuple[str, ...], out: Path, subnet: str | None, check: boo
         click.echo(f"{exc.filename or out}: cannot write: {exc.strerror}", err=True)
         sys.exit(2)
     click.echo(f"{', '.join(s.name for s in specs)} -> {out.as_posix()}/: {plan.summary()}")
+
+
+@main.command()
+@click.argument("schemas", nargs=-1, metavar="OLD NEW | SCHEMA... --against REF")
+@click.option("--against", metavar="REF", help="Compare each SCHEMA with itself as committed at this git ref (e.g. origin/main).")
+@click.option("--api", "fail_on_api", is_flag=True, help="Also exit 1 for changes that only break Python code using the generated package.")
+@click.pass_context
+def breaking(ctx: click.Context, schemas: tuple[str, ...], against: str | None, fail_on_api: bool) -> None:
+    """Report protocol changes that break older miners or validators.
+
+    Validators and miners upgrade at different times; a breaking change makes
+    nodes on different versions reject each other. Give two schemas (OLD NEW;
+    either may be REF:path for a file at a git ref), or schemas and --against
+    REF (with no schemas, those of [tool.subnet-apigen]). Prints
+    FILE:LINE:COL: LEVEL [rule]: message, where LEVEL is breaking, api
+    (breaks code using the generated package, not the network) or note (safe
+    until a node sends a newly allowed value). Exit 1 if any change is breaking.
+    """
+    from codegen import baseline
+
+    config_ok(ctx)
+    from_config = ctx.get_parameter_source("schemas") is ParameterSource.DEFAULT_MAP
+    if against is None and (from_config or len(schemas) != 2):
+        raise click.UsageError("give OLD NEW, or SCHEMA... --against REF")
+    if against is not None and not schemas:
+        raise click.UsageError("give SCHEMA... to compare with --against, or list them in [tool.subnet-apigen] schemas")
+    try:
+        pairs, skipped = baseline.pairs(list(schemas), against)
+    except InputError as exc:
+        fail(exc)
+    for line in skipped:
+        click.echo(line, err=True)
+    report = baseline.report(pairs)
+    for line in report.lines:
+        click.echo(line)
+    failing = report.counts["breaking"] + (report.counts["api"] if fail_on_api else 0)
+    click.echo(("FAIL: " if failing else "ok: ") + report.summary(), err=True)
+    sys.exit(1 if failing else 0)
+
+
+@main.command("json-schema")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+def json_schema_command(output: Path | None) -> None:
+    """Print the JSON Schema of the YAML format (for yaml-language-server and other editors).
+
+    Reference it from the first line of a schema file:
+    # yaml-language-server: $schema=subnet-apigen.schema.json
+    """
+    from codegen.json_schema import json_schema_text
+
+    text = json_schema_text()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        if not output.exists() or output.read_text(encoding="utf-8") != text:
+            output.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        click.echo(f"{output.as_posix()}: cannot write: {exc.strerror}", err=True)
+        sys.exit(2)

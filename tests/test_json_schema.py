@@ -1,0 +1,86 @@
+"""The JSON Schema of the YAML format: generated from the input models, committed fresh,
+and accepting exactly the shapes the loader accepts (shorthand fields, defaults of any type)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from codegen.json_schema import FILENAME, json_schema, json_schema_text
+from tests.conftest import ROOT, SCHEMAS, TEST_SCHEMAS, run_cli
+
+EXAMPLES = sorted(SCHEMAS.glob("*.yaml")) + sorted(TEST_SCHEMAS.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    schema = json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_committed_copy_is_fresh() -> None:
+    committed = (ROOT / FILENAME).read_text(encoding="utf-8")
+    assert committed == json_schema_text(), f"run `subnet-apigen json-schema -o {FILENAME}`"
+
+
+def test_command_prints_and_writes_it(tmp_path: Path) -> None:
+    result = run_cli("json-schema")
+    assert result.exit_code == 0 and result.stdout == json_schema_text()
+    target = tmp_path / "schema.json"
+    assert run_cli("json-schema", "-o", target).exit_code == 0
+    assert json.loads(target.read_text()) == json_schema()
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_examples_validate_and_point_at_it(path: Path, validator: jsonschema.Draft202012Validator) -> None:
+    text = path.read_text(encoding="utf-8")
+    validator.validate(yaml.safe_load(text))
+    if path.parent == SCHEMAS:
+        assert text.startswith(f"# yaml-language-server: $schema=../{FILENAME}\n")
+
+
+def field_doc(entry: Any) -> dict[str, Any]:
+    return {"subnet": "x", "synapses": {"A": {"request": {"a": entry}}}}
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "int",
+        "list[dict[str, int | None]]",
+        {"type": "int", "default": 3},
+        {"type": "float", "default": 0.5, "ge": 0, "le": 1.5},
+        {"type": "str", "default": "hi", "example": "abc", "pattern": "^a"},
+        {"type": "bool", "default": False},
+        {"type": "int | None", "default": None},
+        {"type": "list[str]", "default": ["a", "b"], "min_length": 0},
+        {"type": "dict[str, any]", "default": {"k": [1, "two", None]}},
+        {"type": "any", "example": {"nested": {"deep": True}}, "description": "anything", "hash": True},
+    ],
+)
+def test_shorthand_and_defaults_of_any_type_validate(entry: Any, validator: jsonschema.Draft202012Validator) -> None:
+    validator.validate(field_doc(entry))
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"subnet": "x"},
+        {"subnet": "x", "synapses": {}},
+        {"subnet": "x", "synapses": {"A": {"respnse": {}}}},
+        {"subnet": "x", "synapses": {"A": {"aggregate": "sum"}}},
+        {"subnet": "x", "synapses": {"A": {"timeout": 0}}},
+        field_doc({"default": 3}),
+        field_doc({"type": "int", "hash": "yes"}),
+        field_doc({"type": "str", "max_length": -1}),
+        field_doc(3),
+    ],
+)
+def test_what_the_loader_rejects_for_shape_does_not_validate(doc: dict[str, Any], validator: jsonschema.Draft202012Validator) -> None:
+    assert not validator.is_valid(doc)
