@@ -101,9 +101,9 @@ def fail(exc: InputError) -> None:
 @click.option("--subnet", metavar="NAME", help="Package name (overrides the schema's `subnet:`).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list files that are stale, missing or extra.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of what would change.")
-@click.option("--bittensor", "target", type=click.Choice(["10", "11"]), default="10", show_default=True, help="bittensor major version to target: 10 (Synapse/Axon/Dendrite) or 11 (signed HTTP, btauth/1).")
+@click.option("--bittensor", type=click.Choice(["10", "11"]), default="10", show_default=True, help="bittensor major version to target: 10 (Synapse/Axon/Dendrite) or 11 (signed HTTP, btauth/1).")
 @click.pass_context
-def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool, target: str) -> None:
+def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool, bittensor: str) -> None:
     """Generate a typed bittensor client package from each SCHEMA.
 
     SCHEMA is a YAML description of a subnet's synapses. For each one the
@@ -121,7 +121,7 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
     complete = ctx.get_parameter_source("schemas") is ParameterSource.DEFAULT_MAP
     try:
         specs = pipeline.load_all(list(schemas), subnet)
-        packages = pipeline.build(specs, target)
+        packages = pipeline.build(specs, bittensor)
     except InputError as exc:
         fail(exc)
     plan = writer.plan(out, packages, {spec.name: spec.source for spec in specs}, prune=complete)

@@ -66,6 +66,8 @@ def load(directory: Path = Path(".")) -> Config | None:
 
 def defaults(config: Config, command: click.Command) -> dict[str, Any]:
     """Click's default map for ``command`` from the table: checked keys, checked kinds, globs expanded."""
+    import click
+
     params = configurable(command)
     out: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -80,6 +82,8 @@ def defaults(config: Config, command: click.Command) -> dict[str, Any]:
                 out[param.name] = expand_schemas(config, key, value)
             except InputError as exc:
                 problems += exc.problems
+        elif isinstance(param.type, click.Choice) and isinstance(value, int) and not isinstance(value, bool):
+            out[param.name] = str(value)  # `bittensor = 11` reads as naturally as "11"
         elif not isinstance(value, _kind(param)) or (isinstance(value, bool) and not getattr(param, "is_flag", False)):
             problems.append(config.problem(key, f"`{key}` must be {_kind_name(param)}, not {value!r}"))
         else:

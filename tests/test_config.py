@@ -108,3 +108,12 @@ def test_pre_commit_hooks_run_the_configured_check(monkeypatch: pytest.MonkeyPat
         command, *args = hook["entry"].split()
         assert command in scripts and hook["language"] == "python" and hook["pass_filenames"] is False
         assert run_cli(*args, "--check").exit_code == 0  # both leave this fresh repository as it is
+
+
+def test_bittensor_target_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "d.yaml").write_text((SCHEMAS / "dummy.yaml").read_text())
+    (tmp_path / "pyproject.toml").write_text('[tool.subnet-apigen]\nschemas = ["d.yaml"]\nout = "gen"\nbittensor = 11\n')
+    monkeypatch.chdir(tmp_path)
+    assert run_cli().exit_code == 0
+    assert (tmp_path / "gen" / "dummy" / "miner.py").exists()
+    assert "FastAPI" in (tmp_path / "gen" / "dummy" / "miner.py").read_text()
