@@ -20,6 +20,8 @@ Examples:
   subnet-apigen schemas/*.yaml --out clients  one package per schema
   subnet-apigen schemas/dummy.yaml --check    exit 1 if generated/ is stale
   subnet-apigen schemas/dummy.yaml --diff     show what would change
+  subnet-apigen mysubnet.protocol --subnet mysubnet
+                                              from your protocol module
 
 Files under the package's hooks/ are yours: written once, never overwritten.
 """
@@ -48,11 +50,21 @@ class DefaultGroup(click.Group):
 def main() -> None:
     """Generate a typed bittensor client package from each SCHEMA.
 
-    SCHEMA is a YAML description of a subnet's synapses. For each one the
-    package OUT/<subnet>/ gets protocol.py (the synapses), api.py (a typed
-    SubnetsAPI class per synapse), client.py (python -m <subnet>.client),
-    hooks/ (your code, never overwritten) and tests/ that pass as generated.
+    SCHEMA is a YAML description of a subnet's synapses, or a Python protocol
+    module of bt.Synapse classes (a .py file or pkg.module[:Class], with
+    --subnet). For each one the package OUT/<subnet>/ gets protocol.py (the
+    synapses; Python input imports yours instead), api.py (a typed SubnetsAPI
+    class per synapse), client.py (python -m <subnet>.client), hooks/ (your
+    code, never overwritten) and tests/ that pass as generated.
     """
+
+
+def note(line: str) -> None:
+    """What the Pydantic loader inferred (request/response roles), on stderr."""
+    click.echo(line, err=True)
+
+
+ROLE_HELP = "Python input: set a field's role, e.g. --role Dummy.dummy_output=response (repeatable; overrides the inferred one)."
 
 
 def fail(exc: InputError) -> None:
@@ -65,10 +77,11 @@ def fail(exc: InputError) -> None:
 @main.command(epilog=EPILOG)
 @click.argument("schemas", nargs=-1, required=True, metavar="SCHEMA...")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("generated"), show_default=True, help="Output directory; each subnet becomes OUT/<subnet>/.")
-@click.option("--subnet", metavar="NAME", help="Package name (overrides the schema's `subnet:`).")
+@click.option("--subnet", metavar="NAME", help="Package name (overrides the schema's `subnet:`; required for Python input).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list files that are stale, missing or extra.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of what would change.")
-def generate(schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool) -> None:
+@click.option("--role", "roles", multiple=True, metavar="SYNAPSE.FIELD=ROLE", help=ROLE_HELP)
+def generate(schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool, roles: tuple[str, ...]) -> None:
     """Generate a typed bittensor client package from each SCHEMA.
 
     SCHEMA is a YAML description of a subnet's synapses. For each one the
@@ -79,7 +92,7 @@ def generate(schemas: tuple[str, ...], out: Path, subnet: str | None, check: boo
     from codegen import pipeline, writer
 
     try:
-        specs = pipeline.load_all(list(schemas), subnet)
+        specs = pipeline.load_all(list(schemas), subnet, roles, note)
         packages = pipeline.build(specs)
     except InputError as exc:
         fail(exc)
@@ -103,3 +116,33 @@ def generate(schemas: tuple[str, ...], out: Path, subnet: str | None, check: boo
         click.echo(f"{exc.filename or out}: cannot write: {exc.strerror}", err=True)
         sys.exit(2)
     click.echo(f"{', '.join(s.name for s in specs)} -> {out.as_posix()}/: {plan.summary()}")
+
+
+@main.command("import")
+@click.argument("module", metavar="MODULE")
+@click.option("--subnet", metavar="NAME", required=True, help="The schema's `subnet:` (the package name).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the YAML here (default: stdout).")
+@click.option("--role", "roles", multiple=True, metavar="SYNAPSE.FIELD=ROLE", help=ROLE_HELP)
+def import_(module: str, subnet: str, output: Path | None, roles: tuple[str, ...]) -> None:
+    """Write the YAML schema equivalent to a Python protocol MODULE.
+
+    MODULE is a .py file or a dotted module (pkg.protocol[:Class]). Generating
+    from the YAML gives an API with the same signatures as generating from
+    MODULE, so a team can move its protocol description to YAML.
+    """
+    from codegen import writer
+    from codegen.export_yaml import import_schema
+
+    try:
+        text = import_schema(module, subnet, roles, note, name=output.as_posix() if output else "schema.yaml")
+    except InputError as exc:
+        fail(exc)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        writer.write_file(output, text)
+    except OSError as exc:
+        click.echo(f"{exc.filename or output}: cannot write: {exc.strerror}", err=True)
+        sys.exit(2)
+    click.echo(f"{module} -> {output.as_posix()}", err=True)

@@ -6,6 +6,7 @@ rendered and formatted without error.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,20 +28,41 @@ def display_path(arg: str) -> str:
     return path.as_posix()
 
 
-def load_spec(arg: str, subnet: str | None) -> SubnetSpec:
-    """Load one schema argument (YAML file; Python input arrives with the Pydantic loader)."""
+def load_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None) -> SubnetSpec:
+    """Load one schema argument: a YAML file, or Python input (a .py file or dotted module)."""
     display = display_path(arg)
     if arg.endswith((".yaml", ".yml")) or Path(arg).is_dir():
         from codegen.load_yaml import load_yaml
         from codegen.parser.from_yaml import spec_from_document
 
+        if roles:
+            raise InputError([Problem("--role", 0, 0, "applies to Python input only; in YAML, list the field under `request:` or `response:`")])
         return spec_from_document(load_yaml(Path(arg), display), subnet)
+    from codegen.load_python import is_python_schema
+
+    if is_python_schema(arg):
+        return load_python_spec(arg, subnet, roles, report)
     raise InputError(
-        [Problem(display, 0, 0, "unsupported schema: give a YAML file (.yaml/.yml)")]
+        [Problem(display, 0, 0, "unsupported schema: give a YAML file (.yaml/.yml), a Python file (.py) or a dotted module (pkg.protocol)")]
     )
 
 
-def load_all(args: list[str], subnet: str | None) -> list[SubnetSpec]:
+def load_python_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None) -> SubnetSpec:
+    """Python input: import the protocol module (this runs the user's code and bittensor) and read it."""
+    if not subnet:
+        raise InputError([Problem(display_path(arg), 0, 0, "Python input needs --subnet NAME: the name of the package to generate")])
+    from codegen.load_python import load_python
+    from codegen.parser.from_python import spec_from_python
+    from codegen.parser.roles import RoleRules, parse_overrides
+
+    try:
+        rules = RoleRules(parse_overrides(roles))
+    except ValueError as exc:
+        raise InputError([Problem("--role", 0, 0, str(exc).removeprefix("--role "))]) from None
+    return spec_from_python(load_python(arg), subnet, rules, report)
+
+
+def load_all(args: list[str], subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None) -> list[SubnetSpec]:
     """Load every schema, reporting the problems of all of them together."""
     problems: list[Problem] = []
     specs: list[SubnetSpec] = []
@@ -48,7 +70,7 @@ def load_all(args: list[str], subnet: str | None) -> list[SubnetSpec]:
         raise InputError([Problem("subnet-apigen", 0, 0, "--subnet names one package; give one schema with it")])
     for arg in args:
         try:
-            specs.append(load_spec(arg, subnet))
+            specs.append(load_spec(arg, subnet, roles, report))
         except InputError as exc:
             problems += exc.problems
     seen: dict[str, str] = {}

@@ -31,7 +31,6 @@ def render(spec: SubnetSpec) -> list[RenderedFile]:
     pkg = spec.name
     files = [
         RenderedFile(f"{pkg}/__init__.py", env.get_template("__init__.py.jinja").render(ctx)),
-        RenderedFile(f"{pkg}/protocol.py", env.get_template("protocol.py.jinja").render(ctx)),
         RenderedFile(f"{pkg}/_aggregate.py", env.get_template("_aggregate.py.jinja").render(ctx)),
         RenderedFile(f"{pkg}/api.py", env.get_template("api.py.jinja").render(ctx)),
         RenderedFile(f"{pkg}/client.py", env.get_template("client.py.jinja").render(ctx)),
@@ -39,6 +38,8 @@ def render(spec: SubnetSpec) -> list[RenderedFile]:
         RenderedFile(f"{pkg}/tests/__init__.py", env.get_template("tests/__init__.py.jinja").render(ctx)),
         RenderedFile(f"{pkg}/tests/conftest.py", env.get_template("tests/conftest.py.jinja").render(ctx)),
     ]
+    if spec.protocol_module is None:  # Python input: the user's own module is the protocol
+        files.insert(1, RenderedFile(f"{pkg}/protocol.py", env.get_template("protocol.py.jinja").render(ctx)))
     for s in spec.synapses:
         sctx = {"subnet": spec, "s": s}
         files.append(RenderedFile(f"{pkg}/tests/test_{s.snake}.py", env.get_template("tests/test_synapse.py.jinja").render(sctx)))
@@ -70,6 +71,7 @@ def environment() -> jinja2.Environment:
         cli_sample_args=cli_sample_args,
         client_description=client_description,
         protocol_names=protocol_names,
+        import_from=import_from,
         format_as=lambda value, pattern: pattern.format(value),
         pytuple=lambda items: repr(tuple(items)),
     )
@@ -107,6 +109,18 @@ def protocol_names(spec: SubnetSpec) -> list[str]:
     return [e.name for e in spec.enums] + [m.name for m in spec.models] + [s.name for s in spec.synapses]
 
 
+def import_from(names: Iterable[str], spec: SubnetSpec, local: str) -> str:
+    """The import lines for protocol ``names``: from the generated ``local`` module, or (Python
+    input) from the user's modules that define them."""
+    names = list(names)
+    if spec.protocol_module is None:
+        return f"from {local} import {', '.join(names)}"
+    by_module: dict[str, list[str]] = {}
+    for name in names:
+        by_module.setdefault(spec.origins.get(name, spec.protocol_module), []).append(name)
+    return "\n".join(f"from {module} import {', '.join(group)}" for module, group in sorted(by_module.items()))
+
+
 def api_imports(spec: SubnetSpec) -> list[str]:
     names = [e.name for e in spec.enums] + [m.name for m in spec.models] + [s.name for s in spec.synapses]
     if spec.uses_bytes:
@@ -116,25 +130,33 @@ def api_imports(spec: SubnetSpec) -> list[str]:
 
 def api_typing(spec: SubnetSpec) -> list[str]:
     """`typing` names the API's annotations use (request parameters, results)."""
-    return _typing_names(f for s in spec.synapses for f in s.fields)
+    types = [f.type for s in spec.synapses for f in s.fields] + [s.result_ref for s in spec.synapses if s.result_ref]
+    return _typing_names(types)
 
 
 def hook_typing(s: SynapseSpec) -> list[str]:
-    return _typing_names([s.deserialize] if s.deserialize else [])
+    return _typing_names(_value_types(s))
 
 
-def _typing_names(fields: Iterable[FieldSpec]) -> list[str]:
+def _value_types(s: SynapseSpec) -> list[t.TypeRef]:
+    """The types the deserialized value is written with (the hooks' signatures)."""
+    if s.result_ref is not None:
+        return [s.result_ref]
+    return [s.deserialize.type] if s.deserialize else []
+
+
+def _typing_names(types: Iterable[t.TypeRef]) -> list[str]:
     names: set[str] = set()
-    for f in fields:
-        for line in f.type.imports():
+    for typ in types:
+        for line in typ.imports():
             names.add(line.rsplit(" ", 1)[1])
     return sorted(names)
 
 
 def hook_imports(s: SynapseSpec) -> list[str]:
     names = {s.name}
-    if s.deserialize is not None:
-        for ref in s.deserialize.type.walk():
+    for typ in _value_types(s):
+        for ref in typ.walk():
             if isinstance(ref, (t.EnumRef, t.ModelRef)):
                 names.add(ref.name)
     return sorted(names)

@@ -307,7 +307,9 @@ class Builder:
                     roles[role].append(f)
         response = roles["response"]
         target: FieldSpec | None = None
-        if sdef.deserialize is not None:
+        if sdef.deserialize == "self":
+            pass  # deserialize() returns the synapse itself
+        elif sdef.deserialize is not None:
             target = next((f for f in response if f.name == sdef.deserialize), None)
             if target is None and sdef.deserialize not in seen:
                 names = [f for f, r in seen.items() if r == "response"]
@@ -324,13 +326,7 @@ class Builder:
         else:
             value_type = deser_ann = name
         snake = snake_case(name)
-        result = {
-            "all": f"list[{value_type}]",
-            "first": f"{value_type} | None",
-            "majority": f"{value_type} | None",
-            "by_hotkey": f"dict[str, {value_type}]",
-            "custom": f"{snake}_hooks.Result",
-        }[sdef.aggregate]
+        result = result_type(sdef.aggregate, value_type, snake)
         return SynapseSpec(
             name=name,
             snake=snake,
@@ -362,6 +358,17 @@ class Builder:
         if typing_names:
             lines.append("from typing import " + ", ".join(sorted(typing_names)))
         return lines
+
+
+def result_type(aggregate: str, value_type: str, snake: str) -> str:
+    """What process_responses returns for ``aggregate`` over deserialized values of ``value_type``."""
+    return {
+        "all": f"list[{value_type}]",
+        "first": f"{value_type} | None",
+        "majority": f"{value_type} | None",
+        "by_hotkey": f"dict[str, {value_type}]",
+        "custom": f"{snake}_hooks.Result",
+    }[aggregate]
 
 
 # ---- field decisions (shared with the Pydantic loader) -----------------

@@ -129,7 +129,7 @@ def test_no_healthy_miner_gives_the_empty_result(
 ) -> None:
     failed = reply(0, 200, "hk-a")
     failed.dendrite = bt.TerminalInfo(status_code=status)
-    result = DummyAPI(wallet).process_responses([failed, Dummy()])
+    result = DummyAPI(wallet).process_responses([failed, Dummy(**REQUEST)])
     assert key(result) == key(expected([]))
 
 

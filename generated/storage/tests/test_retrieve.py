@@ -131,7 +131,7 @@ def test_no_healthy_miner_gives_the_empty_result(
 ) -> None:
     failed = reply(0, 200, "hk-a")
     failed.dendrite = bt.TerminalInfo(status_code=status)
-    result = RetrieveAPI(wallet).process_responses([failed, Retrieve()])
+    result = RetrieveAPI(wallet).process_responses([failed, Retrieve(**REQUEST)])
     assert key(result) == key(expected([]))
 
 

@@ -143,7 +143,7 @@ def test_no_healthy_miner_gives_the_empty_result(
 ) -> None:
     failed = reply(0, 200, "hk-a")
     failed.dendrite = bt.TerminalInfo(status_code=status)
-    result = StoreAPI(wallet).process_responses([failed, Store()])
+    result = StoreAPI(wallet).process_responses([failed, Store(**REQUEST)])
     assert key(result) == key(expected([]))
 
 
