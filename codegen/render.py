@@ -72,6 +72,7 @@ def environment() -> jinja2.Environment:
         client_description=client_description,
         protocol_names=protocol_names,
         import_from=import_from,
+        new_synapse=new_synapse,
         format_as=lambda value, pattern: pattern.format(value),
         pytuple=lambda items: repr(tuple(items)),
     )
@@ -119,6 +120,18 @@ def import_from(names: Iterable[str], spec: SubnetSpec, local: str) -> str:
     for name in names:
         by_module.setdefault(spec.origins.get(name, spec.protocol_module), []).append(name)
     return "\n".join(f"from {module} import {', '.join(group)}" for module, group in sorted(by_module.items()))
+
+
+def new_synapse(s: SynapseSpec, spec: SubnetSpec) -> str:
+    """The expression prepare_synapse builds the synapse with.
+
+    The user's own classes (Python input) are built with `model_validate`: mypy,
+    without pydantic's plugin, takes a `Field(default, ...)` field for a required
+    one, so a keyword call that leaves out the response fields would not type-check.
+    """
+    if spec.protocol_module is None:
+        return f"{s.name}(" + ", ".join(f"{f.name}={f.value_expr}" for f in s.request) + ")"
+    return f"{s.name}.model_validate({{" + ", ".join(f"{f.name!r}: {f.value_expr}" for f in s.request) + "})"
 
 
 def api_imports(spec: SubnetSpec) -> list[str]:

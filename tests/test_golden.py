@@ -11,6 +11,8 @@ import pytest
 from tests.conftest import ROOT, SCHEMAS, generate
 
 EXAMPLES = sorted(SCHEMAS.glob("*.yaml"))
+# Python input: schemas/<name>.py is generated as the dotted module `schemas.<name>` into the package <name>.
+PY_EXAMPLES = sorted(SCHEMAS.glob("*.py"))
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -21,12 +23,20 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.parametrize("schema", EXAMPLES, ids=lambda p: p.stem)
+def example_args(schema: Path) -> list[str]:
+    """How CI (.ci/run) generates an example: YAML by path, Python input as a dotted module."""
+    if schema.suffix == ".py":
+        return [f"schemas.{schema.stem}", "--subnet", schema.stem]
+    return [schema.relative_to(ROOT).as_posix()]
+
+
+@pytest.mark.parametrize("schema", EXAMPLES + PY_EXAMPLES, ids=lambda p: p.name)
 def test_committed_output_matches_a_fresh_run(schema: Path, tmp_path: Path) -> None:
     cwd = os.getcwd()
     os.chdir(ROOT)  # headers name the schema relative to the working directory
     try:
-        generate(schema.relative_to(ROOT), tmp_path)
+        schema_arg, *extra = example_args(schema)
+        generate(schema_arg, tmp_path, *extra)
     finally:
         os.chdir(cwd)
     fresh = tree(tmp_path)

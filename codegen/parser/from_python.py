@@ -57,6 +57,7 @@ class Protocol:
     models: dict[str, type[BaseModel]]
     results: dict[str, str] = field(default_factory=dict)  # synapse -> deserialize()'s return type (text)
     own_deserialize: dict[str, bool] = field(default_factory=dict)
+    computed: set[str] = field(default_factory=set)  # synapses whose deserialize() computes its value
     notes: list[str] = field(default_factory=list)  # inferred roles, for stderr
     caveats: list[str] = field(default_factory=list)  # what a YAML copy can't say
 
@@ -126,6 +127,8 @@ class _Reader:
             p.data["models"] = models
         p.data["synapses"] = synapses
         self.check_overrides()
+        if subnet == self.source.module_name.split(".")[0]:
+            self.problem(Where("--subnet", 0, 0), f"{subnet!r} is the name of your protocol's own package, which the generated package would shadow; pick another name")
         if self.problems:
             raise InputError(self.problems)
         p.notes[:0] = self.source.skipped
@@ -192,6 +195,12 @@ class _Reader:
             self.problem(node_where, f"{name}.deserialize() returns a computed value and has no return annotation; annotate it (e.g. `-> list[float]`) so the API's result can be typed")
             return "self"
         self.result(name, annotation, node_where)
+        p.computed.add(name)
+        fields = d.returned & set(response)
+        if len(fields) == 1 and _same_type(p.results.get(name), response[next(iter(fields))]):
+            field = next(iter(fields))
+            p.caveats.append(f"{name}.deserialize() computes its value from `{field}`; this copy says `deserialize: {field}` (the same type): move the rest of that logic to hooks/{_snake(name)}.py")
+            return field
         p.caveats.append(f"{name}.deserialize() computes its value ({show(annotation)}); YAML can only name a field or `self`, so this copy says `deserialize: self`: move that logic to hooks/{_snake(name)}.py")
         return "self"
 
@@ -326,7 +335,8 @@ class PythonBuilder(Builder):
             return s
         s.result_ref = ref
         s.value_type = ref.non_null().annotation()
-        nullable = s.deserialize is not None and s.deserialize.annotation.endswith("| None")
+        # An unfilled answer deserializes to None (and is dropped) only when deserialize() returns the field as is.
+        nullable = name not in self.py.computed and s.deserialize is not None and s.deserialize.annotation.endswith("| None")
         s.deserialize_annotation = f"{s.value_type} | None" if nullable else s.value_type
         s.result_type = result_type(s.aggregate, s.value_type, s.snake)
         return s
@@ -354,11 +364,11 @@ def _adapter(info: FieldInfo) -> TypeAdapter[Any]:
 
 
 def _doc(obj: Any) -> str | None:
-    """The object's own docstring (not one inherited from bittensor), cleaned."""
+    """The first paragraph of the object's own docstring (not one inherited from bittensor), on one line."""
     doc = obj.__dict__.get("__doc__") if isinstance(obj, type) else getattr(obj, "__doc__", None)
     if not isinstance(doc, str) or not doc.strip():
         return None
-    return inspect.cleandoc(doc)
+    return " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
 
 
 def _hash_fields(cls: type) -> list[str]:
@@ -438,6 +448,12 @@ def _header_problem(cls: type, name: str, info: FieldInfo) -> str | None:
     except Exception:
         return None
     return None
+
+
+def _same_type(result: str | None, entry: Any) -> bool:
+    """Whether deserialize()'s result type is the field's own type, None aside."""
+    text = entry if isinstance(entry, str) else entry.get("type")
+    return result is not None and result.removesuffix(" | None") == str(text).removesuffix(" | None")
 
 
 def _at(where: Where | None) -> str:
