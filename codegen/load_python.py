@@ -146,7 +146,7 @@ def _import_problem(exc: BaseException, root: Path, where: str, name: str) -> Pr
     """The import error's own message, at the deepest line of the user's own code that raised it."""
     message = f"importing `{name}` failed: {type(exc).__name__}: {exc}"
     if isinstance(exc, ModuleNotFoundError) and exc.name and name.startswith(exc.name):
-        return Problem(where, 0, 0, f"no module named `{exc.name}` (looked in the working directory and on sys.path)")
+        return Problem(where, 0, 0, f"no module named `{name}` (looked in the working directory and on sys.path)")
     if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
         detail = exc.msg
         return Problem(display_path(exc.filename), exc.lineno, exc.offset or 1, f"importing `{name}` failed: SyntaxError: {detail}")

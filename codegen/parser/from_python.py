@@ -358,9 +358,11 @@ _WORDING = [("add `example: <a valid value>`", "give one with `Field(examples=[.
 
 
 def _adapter(info: FieldInfo) -> TypeAdapter[Any]:
-    if not info.metadata:
-        return TypeAdapter(info.annotation)
-    return TypeAdapter(typing.Annotated[(info.annotation, *info.metadata)])  # type: ignore[valid-type]
+    """A validator of the field's annotation and constraints (the class's own field validators aside)."""
+    annotation: Any = info.annotation
+    if info.metadata:
+        annotation = typing.Annotated.__class_getitem__((annotation, *info.metadata))  # type: ignore[attr-defined]
+    return TypeAdapter(annotation)
 
 
 def _doc(obj: Any) -> str | None:
@@ -427,7 +429,7 @@ def _header_problem(cls: type, name: str, info: FieldInfo) -> str | None:
     while get_origin(tp) is typing.Annotated:
         tp = get_args(tp)[0]
     if get_origin(tp) in (typing.Union, types.UnionType) and type(None) in get_args(tp):
-        return f"it is Optional but has no default, so pydantic requires it, and bittensor drops None values from the headers the axon rebuilds the synapse from; {fix}"
+        return "it is Optional but has no default, so pydantic requires it, and bittensor drops None values from the headers the axon rebuilds the synapse from; give it a default: `= None`"
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return f"bittensor sends a required field's empty value `{tp.__name__}()` in the headers, which an enum can't make; {fix}"
     if isinstance(tp, type) and issubclass(tp, BaseModel):
