@@ -25,12 +25,13 @@ from tests.conftest import ROOT, run_cli
 from tests.loopback import make_wallets, start_axon
 
 PROTOCOLS = Path(__file__).resolve().parent / "protocols"
-# package -> SCHEMA argument, given from tests/protocols/ (the dotted one is found from there)
+# package -> SCHEMA argument, given from tests/protocols/ (the dotted one is found from there).
+# Package names must not collide with the ones the suite imports from generated/.
 CASES = {
-    "template": "template_protocol.py",
-    "storage": "storage_subnet.protocol",
-    "chat": "prompting.py",
-    "scoring": "constrained.py",
+    "py_template": "template_protocol.py",
+    "py_storage": "storage_subnet.protocol",
+    "py_chat": "prompting.py",
+    "py_scoring": "constrained.py",
 }
 
 
@@ -94,13 +95,13 @@ def loopback_ip(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_no_protocol_module_is_generated_and_the_users_classes_are_imported(out: Path, packages: dict[str, types.ModuleType]) -> None:
     for name in CASES:
         assert not (out / name / "protocol.py").exists()
-    assert "from template_protocol import Dummy" in (out / "template" / "api.py").read_text()
-    assert "from storage_subnet.protocol import Delete, Retrieve, Store" in (out / "storage" / "api.py").read_text()
+    assert "from template_protocol import Dummy" in (out / "py_template" / "api.py").read_text()
+    assert "from storage_subnet.protocol import Delete, Retrieve, Stats, Store" in (out / "py_storage" / "api.py").read_text()
     import prompting
     import template_protocol
 
-    assert packages["template"].Dummy is template_protocol.Dummy
-    assert packages["chat"].Message is prompting.Message and packages["chat"].Role is prompting.Role
+    assert packages["py_template"].Dummy is template_protocol.Dummy
+    assert packages["py_chat"].Message is prompting.Message and packages["py_chat"].Role is prompting.Role
 
 
 def test_generated_tests_pass_as_generated(out: Path) -> None:
@@ -154,7 +155,7 @@ def miners(wallets: list[Any], synapse_cls: type, fill: Callable[[Any, int], Non
 
 
 def test_template_dummy_round_trips(packages: dict[str, types.ModuleType], wallets: list[Any]) -> None:
-    pkg = packages["template"]
+    pkg = packages["py_template"]
     import template_protocol
 
     def fill(s: Any, i: int) -> None:
@@ -167,7 +168,7 @@ def test_template_dummy_round_trips(packages: dict[str, types.ModuleType], walle
 
 
 def test_storage_synapses_round_trip(packages: dict[str, types.ModuleType], wallets: list[Any]) -> None:
-    pkg = packages["storage"]
+    pkg = packages["py_storage"]
     received: list[Any] = []
     chunk = "ZW5jcnlwdGVk"
     digest = hashlib.sha256(chunk.encode()).hexdigest()
@@ -195,9 +196,17 @@ def test_storage_synapses_round_trip(packages: dict[str, types.ModuleType], wall
     assert [type(r) for r in result] == [pkg.Delete] * 3
     assert [r.deleted for r in result] == [True, False, True]
 
+    def stats(s: Any, i: int) -> None:
+        s.chunks = i
+
+    # Stats.deserialize() -> bt.Synapse: typed as the synapse, and a synapse takes no request fields.
+    with miners(wallets, pkg.Stats, stats) as axons:
+        result = query(pkg.StatsAPI(wallets[0]), axons)
+    assert [r.chunks for r in result] == [0, 1, 2]
+
 
 def test_prompting_with_nested_models_round_trips(packages: dict[str, types.ModuleType], wallets: list[Any]) -> None:
-    pkg = packages["chat"]
+    pkg = packages["py_chat"]
     received: list[Any] = []
 
     def prompt(s: Any, i: int) -> None:
@@ -210,6 +219,7 @@ def test_prompting_with_nested_models_round_trips(packages: dict[str, types.Modu
         result = query(pkg.PromptingAPI(wallets[0]), axons, messages=messages, temperature=0.2)
     assert result == [pkg.Completion(text=f"user: hi #{i}", usage=pkg.Usage(prompt_tokens=2)) for i in range(3)]
     assert received[0].messages == messages and received[0].temperature == 0.2
+    assert received[0].priority is pkg.Priority.NORMAL
     assert (received[0].model, received[0].stop, received[0].max_tokens) == ("default", [], None)
 
     def rank(s: Any, i: int) -> None:
@@ -221,7 +231,7 @@ def test_prompting_with_nested_models_round_trips(packages: dict[str, types.Modu
 
 
 def test_constraints_defaults_and_validators_are_the_users(packages: dict[str, types.ModuleType], wallets: list[Any]) -> None:
-    pkg = packages["scoring"]
+    pkg = packages["py_scoring"]
     received: list[Any] = []
 
     def score(s: Any, i: int) -> None:
@@ -238,6 +248,12 @@ def test_constraints_defaults_and_validators_are_the_users(packages: dict[str, t
 
     with miners(wallets, pkg.Embed, embed) as axons:
         assert query(pkg.EmbedAPI(wallets[0]), axons, text="hello") == [[5.0] * 8] * 3
+
+    def ping(s: Any, i: int) -> None:
+        s.alive = True
+
+    with miners(wallets, pkg.Ping, ping) as axons:
+        assert query(pkg.PingAPI(wallets[0]), axons) == [True, True, True]
     from pydantic import ValidationError
 
     with pytest.raises(ValidationError, match="16 is reserved"):  # the user's own validator runs
@@ -247,23 +263,27 @@ def test_constraints_defaults_and_validators_are_the_users(packages: dict[str, t
 
 
 def test_process_responses_follows_deserializes_annotation(out: Path) -> None:
-    api = (out / "chat" / "api.py").read_text()
+    api = (out / "py_chat" / "api.py").read_text()
     assert "-> list[Completion]:" in api  # Optional[Completion], None dropped
     assert "-> list[list[float]]:" in api  # Rank.deserialize() -> List[float], computed
-    assert "-> list[Delete]:" in (out / "storage" / "api.py").read_text()  # bittensor's own deserialize()
+    storage = (out / "py_storage" / "api.py").read_text()
+    assert "-> list[Delete]:" in storage and "responses, _aggregate.itself" in storage  # bittensor's own deserialize()
+    assert "-> list[Stats]:" in storage  # deserialize() -> bt.Synapse, returning self
+    assert "-> list[bool]:" in (out / "py_scoring" / "api.py").read_text()  # Ping: unannotated, returns a field
 
 
 # ---- role inference -------------------------------------------------------------
 
 
 def test_inferred_roles_are_printed(out: Path, tmp_path: Path) -> None:
-    result = generate_python("prompting.py", tmp_path, "chat")
+    result = generate_python("prompting.py", tmp_path, "py_chat_roles")
     lines = result.stderr.splitlines()
     for expected in (
-        "prompting.py:41: Prompting.messages -> request (required (no default))",
-        "prompting.py:43: Prompting.temperature -> request (default 0.7: a parameter)",
-        'prompting.py:44: Prompting.max_tokens -> request (json_schema_extra={"apigen": "request"})',
-        "prompting.py:46: Prompting.completion -> response (returned by deserialize())",
+        "prompting.py:47: Prompting.messages -> request (required (no default))",
+        "prompting.py:49: Prompting.temperature -> request (default 0.7: a parameter)",
+        'prompting.py:51: Prompting.max_tokens -> request (json_schema_extra={"apigen": "request"})',
+        "prompting.py:53: Prompting.completion -> response (returned by deserialize())",
+        "prompting.py:50: Prompting.priority -> request (default Priority.NORMAL: a parameter)",
     ):
         assert expected in lines
 
@@ -359,10 +379,12 @@ def signatures(api: types.ModuleType) -> dict[str, list[tuple[str, str, Any]]]:
     return out
 
 
-@pytest.mark.parametrize(("subnet", "schema"), [*CASES.items(), ("translation", str(ROOT / "schemas" / "translate.py"))])
-def test_import_gives_yaml_with_the_same_api(subnet: str, schema: str, tmp_path: Path, on_path: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("subnet", "schema", "where"), [*((k, v, PROTOCOLS) for k, v in CASES.items()), ("translation", "schemas.translate", ROOT)]
+)
+def test_import_gives_yaml_with_the_same_api(subnet: str, schema: str, where: Path, tmp_path: Path, on_path: list[str]) -> None:
     yaml_file = tmp_path / f"{subnet}.yaml"
-    with cwd(PROTOCOLS):
+    with cwd(where):
         imported = run_cli("import", schema, "--subnet", subnet, "-o", yaml_file)
         assert imported.exit_code == 0, imported.stderr
         from_python = run_cli(schema, "--subnet", f"{subnet}_py", "--out", tmp_path / "py")
@@ -370,7 +392,8 @@ def test_import_gives_yaml_with_the_same_api(subnet: str, schema: str, tmp_path:
     assert yaml_file.read_text().startswith("# Imported by subnet-apigen from ")
     from_yaml = run_cli(yaml_file, "--subnet", f"{subnet}_yaml", "--out", tmp_path / "yaml")
     assert from_yaml.exit_code == 0, from_yaml.stderr
-    put_on_path(on_path, tmp_path / "py", tmp_path / "yaml", PROTOCOLS, ROOT / "schemas")
+    # (the repo root, for `schemas.translate`, is on sys.path already: pytest's `pythonpath`)
+    put_on_path(on_path, tmp_path / "py", tmp_path / "yaml", *([PROTOCOLS] if where == PROTOCOLS else []))
     python_api = importlib.import_module(f"{subnet}_py.api")
     yaml_api = importlib.import_module(f"{subnet}_yaml.api")
     assert signatures(python_api) == signatures(yaml_api)

@@ -181,11 +181,15 @@ class Builder:
                     if f:
                         fields.append(f)
             models.append(ModelSpec(mname, self.schema.models[mname].description, fields))
-            self.model_samples[mname] = _model_samples(mname, fields)
+            self.model_samples[mname] = _model_samples(mname, fields, self.model_call)
             ref = self.named[mname]
             assert isinstance(ref, t.ModelRef)
             object.__setattr__(ref, "sample_list", self.model_samples[mname])
         return models
+
+    def model_call(self, name: str, args: list[tuple[str, str]]) -> str:
+        """The expression that builds model ``name`` from (field, expression) pairs, in generated tests."""
+        return f"{name}(" + ", ".join(f"{k}={v}" for k, v in args) + ")"
 
     def topological(self, deps: dict[str, set[str]]) -> list[str]:
         order: list[str] = []
@@ -544,14 +548,14 @@ def _has_problem(typ: t.TypeRef, sample: t.Sample, c: dict[str, Any]) -> bool:
     return check_value(typ, sample.json, c) is not None
 
 
-def _model_samples(name: str, fields: list[FieldSpec]) -> list[t.Sample]:
+def _model_samples(name: str, fields: list[FieldSpec], call: Callable[[str, list[tuple[str, str]]], str]) -> list[t.Sample]:
     required = [f for f in fields if f.required]
     out = []
     for shift in range(2):
         parts = [(f, f.samples[shift % len(f.samples)]) for f in required if f.samples]
         out.append(
             t.Sample(
-                f"{name}(" + ", ".join(f"{f.name}={s.expr}" for f, s in parts) + ")",
+                call(name, [(f.name, s.expr) for f, s in parts]),
                 {f.name: s.json for f, s in parts},
             )
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import inspect
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -141,6 +142,7 @@ class _Reader:
     # ---- synapses --------------------------------------------------------
     def synapse(self, cls: type) -> dict[str, Any]:
         assert issubclass(cls, BaseModel)
+        _resolve(cls)
         name = cls.__name__
         self.protocol.synapses[name] = cls
         self.place(("synapses", name), class_position(cls))
@@ -266,6 +268,7 @@ class _Reader:
             for name in pending:
                 done.add(name)
                 cls = self.types.models[name]
+                _resolve(cls)
                 self.protocol.models[name] = cls
                 self.place(("models", name), class_position(cls))
                 fields: dict[str, Any] = {}
@@ -326,6 +329,10 @@ class PythonBuilder(Builder):
             return None
         return accepted
 
+    def model_call(self, name: str, args: list[tuple[str, str]]) -> str:
+        # As in prepare_synapse: mypy without pydantic's plugin takes `Field(default, ...)` fields for required ones.
+        return f"{name}.model_validate({{" + ", ".join(f"{k!r}: {v}" for k, v in args) + "})"
+
     def build_synapse(self, name: str, sdef: Any) -> SynapseSpec:
         s = super().build_synapse(name, sdef)
         s.own_deserialize = self.py.own_deserialize.get(name, True)
@@ -355,6 +362,15 @@ _WORDING = [("add `example: <a valid value>`", "give one with `Field(examples=[.
 
 
 # ---- helpers ------------------------------------------------------------------
+
+
+def _resolve(cls: type[BaseModel]) -> None:
+    """Resolve forward references (`from __future__ import annotations`, models defined later)."""
+    module = sys.modules.get(cls.__module__)
+    try:
+        cls.model_rebuild(_types_namespace=dict(vars(module)) if module else None)
+    except Exception:  # left unresolved: reported with the field that uses it
+        pass
 
 
 def _adapter(info: FieldInfo) -> TypeAdapter[Any]:

@@ -73,6 +73,9 @@ class Annotations:
             return self._dict(tp, args)
         if origin is Literal:
             return self._literal(tp, args)
+        if isinstance(tp, (str, typing.ForwardRef)):
+            name = tp if isinstance(tp, str) else tp.__forward_arg__
+            raise Unsupported(f"`{name}` can't be resolved: a forward reference to a name its module doesn't define at import time")
         if origin in (tuple, set, frozenset) or tp in (tuple, set, frozenset):
             raise Unsupported(f"`{show(tp)}` is not supported; use `list[T]` (JSON has only arrays)")
         if isinstance(tp, type):

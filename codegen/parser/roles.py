@@ -15,6 +15,7 @@ Real protocols don't say, so the role is inferred from evidence, first rule that
 from __future__ import annotations
 
 import ast
+import enum
 import sys
 import typing
 from dataclasses import dataclass, field
@@ -160,6 +161,6 @@ def parse_overrides(values: typing.Iterable[str]) -> dict[tuple[str, str], Role]
 
 
 def _short(value: Any) -> str:
-    text = repr(getattr(value, "value", value))
+    text = f"{type(value).__name__}.{value.name}" if isinstance(value, enum.Enum) else repr(value)
     return text if len(text) <= 30 else text[:27] + "..."
 

@@ -38,3 +38,12 @@ class Embed(bt.Synapse):
 
     def deserialize(self) -> List[float]:
         return self.embedding
+
+
+class Ping(bt.Synapse):
+    """Is the miner up? No request fields, and an unannotated deserialize(), as many protocols have."""
+
+    alive: Optional[bool] = None
+
+    def deserialize(self):  # type: ignore[no-untyped-def]
+        return self.alive

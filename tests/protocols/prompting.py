@@ -22,9 +22,10 @@ class Message(BaseModel):
     content: str = Field(max_length=8192)
 
 
-class Usage(BaseModel):
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
+class Priority(enum.IntEnum):
+    LOW = 1
+    NORMAL = 2
+    HIGH = 3
 
 
 class Completion(BaseModel):
@@ -32,7 +33,12 @@ class Completion(BaseModel):
 
     text: str
     finish_reason: Literal["stop", "length"] = "stop"
-    usage: Optional[Usage] = None
+    usage: Optional[Usage] = None  # defined below: a forward reference
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = Field(0, ge=0)
+    completion_tokens: int = 0
 
 
 class Prompting(bt.Synapse):
@@ -41,6 +47,7 @@ class Prompting(bt.Synapse):
     messages: List[Message] = Field(..., description="The conversation so far.")
     model: str = "default"
     temperature: float = Field(0.7, ge=0.0, le=2.0)
+    priority: Priority = Priority.NORMAL
     max_tokens: Optional[int] = Field(None, gt=0, json_schema_extra={"apigen": "request"})
     stop: List[str] = Field(default_factory=list, json_schema_extra={"apigen": "request"})
     completion: Optional[Completion] = None

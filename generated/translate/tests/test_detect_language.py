@@ -47,6 +47,10 @@ def reply(variant: int, status: int, hotkey: str) -> DetectLanguage:
     return synapse
 
 
+deserialize: Callable[[DetectLanguage], Any] = DetectLanguage.deserialize
+"""What the API applies to each answer."""
+
+
 def key(value: object) -> str:
     return _aggregate.canonical(value)
 
@@ -95,7 +99,7 @@ def test_round_trip_through_real_axons(
     sent = api.prepare_synapse(**REQUEST)
     assert len(received) == 1
     assert received[0].text == sent.text
-    value = answer(DetectLanguage(**REQUEST), 0).deserialize()
+    value = deserialize(answer(DetectLanguage(**REQUEST), 0))
     assert value is not None
     want = expected([_aggregate.Answer(good.wallet.hotkey.ss58_address, value)])
     assert key(result) == key(want)
@@ -112,7 +116,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
     result = DetectLanguageAPI(wallet).process_responses(replies)
     found = [
         _aggregate.Answer(
-            r.axon.hotkey if r.axon and r.axon.hotkey else "", r.deserialize()
+            r.axon.hotkey if r.axon and r.axon.hotkey else "", deserialize(r)
         )
         for i, r in enumerate(replies)
         if i in (0, 2, 4)
@@ -127,7 +131,7 @@ def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = DetectLanguageAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
     assert key(result) == key(
-        expected([_aggregate.Answer("hk-a", reply(0, 200, "hk-a").deserialize())])
+        expected([_aggregate.Answer("hk-a", deserialize(reply(0, 200, "hk-a")))])
     )
 
 
@@ -166,7 +170,7 @@ def test_example_client_queries_a_real_axon(
     ]
     assert client.main(argv) == 0
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    value = answer(DetectLanguage(**REQUEST), 0).deserialize()
+    value = deserialize(answer(DetectLanguage(**REQUEST), 0))
     assert value is not None
     assert printed == client.jsonable(expected([_aggregate.Answer(hotkey, value)]))
 

@@ -23,7 +23,7 @@ REQUEST: dict[str, Any] = {
     "source_language": Language.EN,
     "target_language": Language.EN,
     "formality": "default",
-    "glossary": Glossary(),
+    "glossary": Glossary.model_validate({}),
 }
 """Sample request: every field the schema requires, and the optional ones too."""
 
@@ -41,6 +41,10 @@ def reply(variant: int, status: int, hotkey: str) -> Translate:
     synapse.dendrite = bt.TerminalInfo(status_code=status, status_message="test")
     synapse.axon = bt.TerminalInfo(status_code=status, hotkey=hotkey)
     return synapse
+
+
+deserialize: Callable[[Translate], Any] = Translate.deserialize
+"""What the API applies to each answer."""
 
 
 def key(value: object) -> str:
@@ -95,7 +99,7 @@ def test_round_trip_through_real_axons(
     assert received[0].target_language == sent.target_language
     assert received[0].formality == sent.formality
     assert received[0].glossary == sent.glossary
-    value = answer(Translate(**REQUEST), 0).deserialize()
+    value = deserialize(answer(Translate(**REQUEST), 0))
     assert value is not None
     want = expected([_aggregate.Answer(good.wallet.hotkey.ss58_address, value)])
     assert key(result) == key(want)
@@ -112,7 +116,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
     result = TranslateAPI(wallet).process_responses(replies)
     found = [
         _aggregate.Answer(
-            r.axon.hotkey if r.axon and r.axon.hotkey else "", r.deserialize()
+            r.axon.hotkey if r.axon and r.axon.hotkey else "", deserialize(r)
         )
         for i, r in enumerate(replies)
         if i in (0, 2, 4)
@@ -127,7 +131,7 @@ def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = TranslateAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
     assert key(result) == key(
-        expected([_aggregate.Answer("hk-a", reply(0, 200, "hk-a").deserialize())])
+        expected([_aggregate.Answer("hk-a", deserialize(reply(0, 200, "hk-a")))])
     )
 
 
@@ -172,7 +176,7 @@ def test_example_client_queries_a_real_axon(
     ]
     assert client.main(argv) == 0
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    value = answer(Translate(**REQUEST), 0).deserialize()
+    value = deserialize(answer(Translate(**REQUEST), 0))
     assert value is not None
     assert printed == client.jsonable(expected([_aggregate.Answer(hotkey, value)]))
 

@@ -34,6 +34,16 @@ class Retrieve(bt.Synapse):
         return self.encrypted_data
 
 
+class Stats(bt.Synapse):
+    """How much a miner holds."""
+
+    chunks: typing.Optional[int] = None
+    bytes_used: typing.Optional[int] = None
+
+    def deserialize(self) -> bt.Synapse:
+        return self
+
+
 class Delete(bt.Synapse):
     """Ask a miner to forget a chunk."""
 
