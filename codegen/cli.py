@@ -20,8 +20,8 @@ Examples:
   subnet-apigen schemas/*.yaml --out clients  one package per schema
   subnet-apigen schemas/dummy.yaml --check    exit 1 if generated/ is stale
   subnet-apigen schemas/dummy.yaml --diff     show what would change
-  subnet-apigen mysubnet.protocol --subnet mysubnet
-                                              from your protocol module
+  subnet-apigen mysubnet.protocol --subnet mysubnet_api
+                                              from your own protocol module
 
 Files under the package's hooks/ are yours: written once, never overwritten.
 """
@@ -84,10 +84,11 @@ def fail(exc: InputError) -> None:
 def generate(schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool, roles: tuple[str, ...]) -> None:
     """Generate a typed bittensor client package from each SCHEMA.
 
-    SCHEMA is a YAML description of a subnet's synapses. For each one the
-    package OUT/<subnet>/ gets protocol.py (the synapses), api.py (a typed
-    SubnetsAPI class per synapse), client.py (python -m <subnet>.client),
-    and tests/ that pass as generated.
+    SCHEMA is a YAML description of a subnet's synapses, or Python input: a
+    .py file or pkg.module[:Class] of bt.Synapse classes, with --subnet. For
+    each one the package OUT/<subnet>/ gets protocol.py (the synapses; Python
+    input imports yours), api.py (a typed SubnetsAPI class per synapse),
+    client.py (python -m <subnet>.client), and tests/ that pass as generated.
     """
     from codegen import pipeline, writer
 

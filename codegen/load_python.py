@@ -47,7 +47,7 @@ def _is_windows_drive(arg: str) -> bool:
 class PythonSource:
     """An imported protocol module and the synapse classes to generate from."""
 
-    arg: str  # as given on the command line (named in generated headers)
+    arg: str  # the module as given (a file relative to the working directory), named in generated headers
     module: ModuleType
     module_name: str  # the dotted name the generated package imports from
     file: str  # the module's file, for messages (relative to the working directory)
@@ -61,6 +61,7 @@ def load_python(arg: str) -> PythonSource:
     target, _, class_name = arg.partition(":")
     if target.endswith(".py"):
         module_name, root, file = _module_of_file(target, arg)
+        arg = file + (f":{class_name}" if class_name else "")  # as headers name it: relative, '/'-separated
     else:
         module_name, root, file = target, Path.cwd(), ""
     module = _import(module_name, root, arg, file)

@@ -437,15 +437,17 @@ BAD: list[tuple[str, str, list[str]]] = [
     ),
     (
         "annotations",
-        "import datetime\nfrom typing import Optional, Tuple, Union\n\nimport bittensor as bt\n\n\nclass A(bt.Synapse):\n"
+        "import datetime\nfrom typing import Optional, Tuple, Union\n\nimport bittensor as bt\nfrom pydantic import Field\n\nclass A(bt.Synapse):\n"
         "    when: datetime.datetime\n    pair: Tuple[int, int] = (1, 2)\n    either: Union[int, str] = 1\n"
-        "    blob: Optional[bytes] = None\n    t: Optional[bt.Tensor] = None\n    out: Optional[int] = None\n",
+        "    blob: Optional[bytes] = None\n    t: Optional[bt.Tensor] = None\n    out: Optional[int] = None\n"
+        "    named: Optional[int] = Field(None, alias='Named')\n",
         [
             ":8:5: field `when`: `datetime` is not a type the generator can express; use str, int",
             ":9:5: field `pair`: `Tuple[int, int]` is not supported; use `list[T]`",
             ":10:5: field `either`: `Union[int, str]`: unions other than `Optional[T]` are not supported",
             ":11:5: field `blob`: `bytes` is not supported in Python input yet",
             ":12:5: field `t`: `bt.Tensor` is not supported yet; send the values as `list[float]`",
+            ":14:5: field `named`: aliases are not supported",
         ],
     ),
     (

@@ -27,7 +27,7 @@ from codegen.errors import InputError, Problem
 from codegen.load_python import PythonSource, Where, attribute_position, class_position
 from codegen.load_yaml import Document, Path_
 from codegen.parser import types as t
-from codegen.parser.build import Builder, result_type
+from codegen.parser.build import Builder, result_type, snake_case
 from codegen.parser.from_yaml import validate
 from codegen.parser.py_annotations import Annotations, Unsupported, show
 from codegen.parser.roles import MISSING, Deserialize, RoleRules, analyse_deserialize, default_of, marker_of
@@ -201,9 +201,9 @@ class _Reader:
         fields = d.returned & set(response)
         if len(fields) == 1 and _same_type(p.results.get(name), response[next(iter(fields))]):
             field = next(iter(fields))
-            p.caveats.append(f"{name}.deserialize() computes its value from `{field}`; this copy says `deserialize: {field}` (the same type): move the rest of that logic to hooks/{_snake(name)}.py")
+            p.caveats.append(f"{name}.deserialize() computes its value from `{field}`; this copy says `deserialize: {field}` (the same type): move the rest of that logic to hooks/{snake_case(name)}.py")
             return field
-        p.caveats.append(f"{name}.deserialize() computes its value ({show(annotation)}); YAML can only name a field or `self`, so this copy says `deserialize: self`: move that logic to hooks/{_snake(name)}.py")
+        p.caveats.append(f"{name}.deserialize() computes its value ({show(annotation)}); YAML can only name a field or `self`, so this copy says `deserialize: self`: move that logic to hooks/{snake_case(name)}.py")
         return "self"
 
     def result(self, name: str, annotation: Any, where: Where) -> None:
@@ -278,9 +278,8 @@ class _Reader:
                     entry = self.field(cls, fname, info, where, "model")
                     if entry is not None:
                         fields[fname] = entry
-                out[name] = {"fields": fields}
-                if doc := _doc(cls):
-                    out[name] = {"description": doc, "fields": fields}
+                doc = _doc(cls)
+                out[name] = {"description": doc, "fields": fields} if doc else {"fields": fields}
         return out
 
     def check_overrides(self) -> None:
@@ -481,8 +480,3 @@ def _at(where: Where | None) -> str:
 def _at_class(cls: type) -> Where:
     return class_position(cls) or Where(cls.__module__, 0, 0)
 
-
-def _snake(name: str) -> str:
-    from codegen.parser.build import snake_case
-
-    return snake_case(name)
