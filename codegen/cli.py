@@ -23,6 +23,8 @@ Examples:
   subnet-apigen schemas/dummy.yaml --diff     show what would change
   subnet-apigen                               every schema listed in pyproject.toml
   subnet-apigen breaking old.yaml new.yaml    exit 1 on changes that split the network
+  subnet-apigen mysubnet.protocol --subnet mysubnet_api
+                                              from your own protocol module
 
 Files under the package's hooks/ are yours: written once, never overwritten.
 Defaults (schemas, out, ...) come from [tool.subnet-apigen] in ./pyproject.toml.
@@ -53,10 +55,12 @@ class DefaultGroup(click.Group):
 def main(ctx: click.Context) -> None:
     """Generate a typed bittensor client package from each SCHEMA.
 
-    SCHEMA is a YAML description of a subnet's synapses. For each one the
-    package OUT/<subnet>/ gets protocol.py (the synapses), api.py (a typed
-    SubnetsAPI class per synapse), client.py (python -m <subnet>.client),
-    hooks/ (your code, never overwritten) and tests/ that pass as generated.
+    SCHEMA is a YAML description of a subnet's synapses, or a Python protocol
+    module of bt.Synapse classes (a .py file or pkg.module[:Class], with
+    --subnet). For each one the package OUT/<subnet>/ gets protocol.py (the
+    synapses; Python input imports yours instead), api.py (a typed SubnetsAPI
+    class per synapse), client.py (python -m <subnet>.client), hooks/ (your
+    code, never overwritten) and tests/ that pass as generated.
     """
     if ctx.invoked_subcommand in ("generate", "breaking"):
         apply_config(ctx)
@@ -88,6 +92,14 @@ def config_ok(ctx: click.Context) -> None:
         fail(exc)
 
 
+def note(line: str) -> None:
+    """What the Pydantic loader inferred (request/response roles), on stderr."""
+    click.echo(line, err=True)
+
+
+ROLE_HELP = "Python input: set a field's role, e.g. --role Dummy.dummy_output=response (repeatable; overrides the inferred one)."
+
+
 def fail(exc: InputError) -> None:
     """Report bad input as FILE:LINE:COL lines and exit 2."""
     for problem in exc.problems:
@@ -98,20 +110,23 @@ def fail(exc: InputError) -> None:
 @main.command(epilog=EPILOG)
 @click.argument("schemas", nargs=-1, metavar="SCHEMA...")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("generated"), show_default=True, help="Output directory; each subnet becomes OUT/<subnet>/.")
-@click.option("--subnet", metavar="NAME", help="Package name (overrides the schema's `subnet:`).")
+@click.option("--subnet", metavar="NAME", help="Package name (overrides the schema's `subnet:`; required for Python input).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list files that are stale, missing or extra.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of what would change.")
 @click.option("--bittensor", type=click.Choice(["10", "11"]), default="10", show_default=True, help="bittensor major version to target: 10 (Synapse/Axon/Dendrite) or 11 (signed HTTP, btauth/1).")
+@click.option("--role", "roles", multiple=True, metavar="SYNAPSE.FIELD=ROLE", help=ROLE_HELP)
 @click.pass_context
-def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool, bittensor: str) -> None:
+def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool, bittensor: str, roles: tuple[str, ...]) -> None:
     """Generate a typed bittensor client package from each SCHEMA.
 
-    SCHEMA is a YAML description of a subnet's synapses. For each one the
-    package OUT/<subnet>/ gets protocol.py (the synapses), api.py (a typed
-    SubnetsAPI class per synapse), client.py (python -m <subnet>.client),
-    and tests/ that pass as generated. With no SCHEMA, the `schemas` of
-    [tool.subnet-apigen] in ./pyproject.toml are generated, and packages in
-    OUT that none of them makes any more are removed (their generated files only).
+    SCHEMA is a YAML description of a subnet's synapses, or Python input: a
+    .py file or pkg.module[:Class] of bt.Synapse classes, with --subnet. For
+    each one the package OUT/<subnet>/ gets protocol.py (the synapses; Python
+    input imports yours), api.py (a typed SubnetsAPI class per synapse),
+    client.py (python -m <subnet>.client), and tests/ that pass as generated.
+    With no SCHEMA, the `schemas` of [tool.subnet-apigen] in ./pyproject.toml
+    are generated, and packages in OUT that none of them makes any more are
+    removed (their generated files only).
     """
     from codegen import gap, pipeline, writer
 
@@ -120,7 +135,7 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
         raise click.UsageError('give SCHEMA..., or list them in ./pyproject.toml: [tool.subnet-apigen] schemas = ["schemas/*.yaml"]')
     complete = ctx.get_parameter_source("schemas") is ParameterSource.DEFAULT_MAP
     try:
-        specs = pipeline.load_all(list(schemas), subnet)
+        specs = pipeline.load_all(list(schemas), subnet, roles, None if check or show_diff else note)
         packages = pipeline.build(specs, bittensor)
     except InputError as exc:
         fail(exc)
@@ -202,6 +217,7 @@ def json_schema_command(output: Path | None) -> None:
     Reference it from the first line of a schema file:
     # yaml-language-server: $schema=subnet-apigen.schema.json
     """
+    from codegen import writer
     from codegen.json_schema import json_schema_text
 
     text = json_schema_text()
@@ -209,8 +225,37 @@ def json_schema_command(output: Path | None) -> None:
         click.echo(text, nl=False)
         return
     try:
-        if not output.exists() or output.read_text(encoding="utf-8") != text:
-            output.write_text(text, encoding="utf-8", newline="\n")
+        writer.write_file(output, text)
     except OSError as exc:
-        click.echo(f"{output.as_posix()}: cannot write: {exc.strerror}", err=True)
+        click.echo(f"{exc.filename or output}: cannot write: {exc.strerror}", err=True)
         sys.exit(2)
+
+
+@main.command("import")
+@click.argument("module", metavar="MODULE")
+@click.option("--subnet", metavar="NAME", required=True, help="The schema's `subnet:` (the package name).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the YAML here (default: stdout).")
+@click.option("--role", "roles", multiple=True, metavar="SYNAPSE.FIELD=ROLE", help=ROLE_HELP)
+def import_(module: str, subnet: str, output: Path | None, roles: tuple[str, ...]) -> None:
+    """Write the YAML schema equivalent to a Python protocol MODULE.
+
+    MODULE is a .py file or a dotted module (pkg.protocol[:Class]). Generating
+    from the YAML gives an API with the same signatures as generating from
+    MODULE, so a team can move its protocol description to YAML.
+    """
+    from codegen import writer
+    from codegen.export_yaml import import_schema
+
+    try:
+        text = import_schema(module, subnet, roles, note, name=output.as_posix() if output else "schema.yaml")
+    except InputError as exc:
+        fail(exc)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        writer.write_file(output, text)
+    except OSError as exc:
+        click.echo(f"{exc.filename or output}: cannot write: {exc.strerror}", err=True)
+        sys.exit(2)
+    click.echo(f"{module} -> {output.as_posix()}", err=True)

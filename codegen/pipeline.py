@@ -6,6 +6,7 @@ rendered and formatted without error.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,28 +28,58 @@ def display_path(arg: str) -> str:
     return path.as_posix()
 
 
-def load_spec(arg: str, subnet: str | None) -> SubnetSpec:
-    """Load one schema argument (YAML file; Python input arrives with the Pydantic loader)."""
+def load_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None) -> SubnetSpec:
+    """Load one schema argument: a YAML file, or Python input (a .py file or dotted module)."""
     display = display_path(arg)
     if arg.endswith((".yaml", ".yml")) or Path(arg).is_dir():
         from codegen.load_yaml import load_yaml
         from codegen.parser.from_yaml import spec_from_document
 
+        if roles:
+            raise InputError([Problem("--role", 0, 0, "applies to Python input only; in YAML, list the field under `request:` or `response:`")])
         return spec_from_document(load_yaml(Path(arg), display), subnet)
+    from codegen.load_python import is_python_schema
+
+    if is_python_schema(arg):
+        return load_python_spec(arg, subnet, roles, report)
     raise InputError(
-        [Problem(display, 0, 0, "unsupported schema: give a YAML file (.yaml/.yml)")]
+        [Problem(display, 0, 0, "unsupported schema: give a YAML file (.yaml/.yml), a Python file (.py) or a dotted module (pkg.protocol)")]
     )
 
 
-def load_all(args: list[str], subnet: str | None) -> list[SubnetSpec]:
+def load_python_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None) -> SubnetSpec:
+    """Python input: import the protocol module (this runs the user's code and bittensor) and read it."""
+    if not subnet:
+        raise InputError([Problem(display_path(arg), 0, 0, "Python input needs --subnet NAME: the name of the package to generate")])
+    from codegen.load_python import load_python
+    from codegen.parser.from_python import spec_from_python
+    from codegen.parser.roles import RoleRules, parse_overrides
+
+    try:
+        rules = RoleRules(parse_overrides(roles))
+    except ValueError as exc:
+        raise InputError([Problem("--role", 0, 0, str(exc).removeprefix("--role "))]) from None
+    return spec_from_python(load_python(arg), subnet, rules, report)
+
+
+def split_subnet(arg: str) -> tuple[str, str | None]:
+    """`pkg.module[:Class]=NAME` is Python input with its package name (for several in one run or config)."""
+    schema, sep, name = arg.rpartition("=")
+    if sep and schema and name.isidentifier() and not schema.endswith((".yaml", ".yml")):
+        return schema, name
+    return arg, None
+
+
+def load_all(args: list[str], subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None) -> list[SubnetSpec]:
     """Load every schema, reporting the problems of all of them together."""
     problems: list[Problem] = []
     specs: list[SubnetSpec] = []
     if subnet and len(args) > 1:
         raise InputError([Problem("subnet-apigen", 0, 0, "--subnet names one package; give one schema with it")])
     for arg in args:
+        arg, own_subnet = split_subnet(arg)
         try:
-            specs.append(load_spec(arg, subnet))
+            specs.append(load_spec(arg, own_subnet or subnet, roles, report))
         except InputError as exc:
             problems += exc.problems
     seen: dict[str, str] = {}
@@ -65,5 +96,13 @@ def build(specs: list[SubnetSpec], target: str = "10") -> dict[str, list["Render
     """Render and format every package for bittensor `target` ("10" or "11")."""
     from codegen.fmt import format_files
     from codegen.render import render
+
+    python_input = [spec for spec in specs if spec.protocol_module and target != "10"]
+    if python_input:
+        raise InputError([
+            Problem(spec.source, 0, 0, f"--bittensor {target} can't import your bt.Synapse classes (bittensor 11 removed them); "
+                    f"write the YAML with `subnet-apigen import {spec.source} --subnet {spec.name} -o {spec.name}.yaml` and generate from that")
+            for spec in python_input
+        ])
 
     return {spec.name: format_files(render(spec, target), spec.source) for spec in specs}

@@ -38,6 +38,8 @@ def render(spec: SubnetSpec, target: str = "10") -> list[RenderedFile]:
         return RenderedFile(f"{pkg}/{path}", text, user_owned)
 
     modules = ["__init__.py", "protocol.py", "_aggregate.py", "api.py", "client.py"]
+    if spec.protocol_module is not None:  # Python input: the user's own module is the protocol
+        modules.remove("protocol.py")
     if target == "11":
         modules += ["_transport.py", "miner.py"]
     files = [one(m, m + ".jinja") for m in modules]
@@ -81,6 +83,8 @@ def environment() -> jinja2.Environment:
         cli_sample_args=cli_sample_args,
         client_description=client_description,
         protocol_names=protocol_names,
+        import_from=import_from,
+        new_synapse=new_synapse,
         format_as=lambda value, pattern: pattern.format(value),
         pytuple=lambda items: repr(tuple(items)),
         bt11_typing=bt11_typing,
@@ -123,6 +127,30 @@ def protocol_names(spec: SubnetSpec) -> list[str]:
     return [e.name for e in spec.enums] + [m.name for m in spec.models] + [s.name for s in spec.synapses]
 
 
+def import_from(names: Iterable[str], spec: SubnetSpec, local: str) -> str:
+    """The import lines for protocol ``names``: from the generated ``local`` module, or (Python
+    input) from the user's modules that define them."""
+    names = list(names)
+    if spec.protocol_module is None:
+        return f"from {local} import {', '.join(names)}"
+    by_module: dict[str, list[str]] = {}
+    for name in names:
+        by_module.setdefault(spec.origins.get(name, spec.protocol_module), []).append(name)
+    return "\n".join(f"from {module} import {', '.join(group)}" for module, group in sorted(by_module.items()))
+
+
+def new_synapse(s: SynapseSpec, spec: SubnetSpec) -> str:
+    """The expression prepare_synapse builds the synapse with.
+
+    The user's own classes (Python input) are built with `model_validate`: mypy,
+    without pydantic's plugin, takes a `Field(default, ...)` field for a required
+    one, so a keyword call that leaves out the response fields would not type-check.
+    """
+    if spec.protocol_module is None:
+        return f"{s.name}(" + ", ".join(f"{f.name}={f.value_expr}" for f in s.request) + ")"
+    return f"{s.name}.model_validate({{" + ", ".join(f"{f.name!r}: {f.value_expr}" for f in s.request) + "})"
+
+
 def api_imports(spec: SubnetSpec) -> list[str]:
     names = [e.name for e in spec.enums] + [m.name for m in spec.models] + [s.name for s in spec.synapses]
     if spec.uses_bytes:
@@ -132,25 +160,33 @@ def api_imports(spec: SubnetSpec) -> list[str]:
 
 def api_typing(spec: SubnetSpec) -> list[str]:
     """`typing` names the API's annotations use (request parameters, results)."""
-    return _typing_names(f for s in spec.synapses for f in s.fields)
+    types = [f.type for s in spec.synapses for f in s.fields] + [s.result_ref for s in spec.synapses if s.result_ref]
+    return _typing_names(types)
 
 
 def hook_typing(s: SynapseSpec) -> list[str]:
-    return _typing_names([s.deserialize] if s.deserialize else [])
+    return _typing_names(_value_types(s))
 
 
-def _typing_names(fields: Iterable[FieldSpec]) -> list[str]:
+def _value_types(s: SynapseSpec) -> list[t.TypeRef]:
+    """The types the deserialized value is written with (the hooks' signatures)."""
+    if s.result_ref is not None:
+        return [s.result_ref]
+    return [s.deserialize.type] if s.deserialize else []
+
+
+def _typing_names(types: Iterable[t.TypeRef]) -> list[str]:
     names: set[str] = set()
-    for f in fields:
-        for line in f.type.imports():
+    for typ in types:
+        for line in typ.imports():
             names.add(line.rsplit(" ", 1)[1])
     return sorted(names)
 
 
 def hook_imports(s: SynapseSpec) -> list[str]:
     names = {s.name}
-    if s.deserialize is not None:
-        for ref in s.deserialize.type.walk():
+    for typ in _value_types(s):
+        for ref in typ.walk():
             if isinstance(ref, (t.EnumRef, t.ModelRef)):
                 names.add(ref.name)
     return sorted(names)

@@ -59,7 +59,8 @@ class SynapseDef(_Strict):
     request: dict[str, FieldEntry] = Field(default_factory=dict)
     response: dict[str, FieldEntry] = Field(default_factory=dict)
     deserialize: str | None = Field(
-        default=None, description="The response field deserialize() returns; defaults to the only one."
+        default=None,
+        description="The response field deserialize() returns; defaults to the only one. `self`: the synapse itself.",
     )
     aggregate: Aggregate = "all"
     timeout: Number = Field(default=12.0, gt=0, description="Default query timeout in seconds.")

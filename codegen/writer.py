@@ -308,3 +308,16 @@ def _prune_empty(path: Path, root: Path) -> None:
             return
         shutil.rmtree(parent, ignore_errors=True)
         parent = parent.parent
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write one file whole or not at all (a temporary beside it, then renamed into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

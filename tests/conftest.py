@@ -21,7 +21,7 @@ def run_cli(*args: str | Path) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
-def generate(schema: Path, out: Path, *extra: str) -> Path:
+def generate(schema: str | Path, out: Path, *extra: str) -> Path:
     result = run_cli(schema, "--out", out, *extra)
     assert result.exit_code == 0, result.stderr
     return out

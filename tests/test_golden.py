@@ -12,6 +12,8 @@ from tests.conftest import ROOT, SCHEMAS, generate
 
 EXAMPLES = sorted(SCHEMAS.glob("*.yaml"))
 BT11_EXAMPLES = ["dummy", "storage"]  # committed under generated_bt11/
+# Python input: schemas/<name>.py is generated as the dotted module `schemas.<name>` into the package <name>.
+PY_EXAMPLES = sorted(SCHEMAS.glob("*.py"))
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -22,15 +24,25 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
-CASES = [(s, "10", "generated") for s in EXAMPLES] + [(SCHEMAS / f"{n}.yaml", "11", "generated_bt11") for n in BT11_EXAMPLES]
+def example_args(schema: Path) -> list[str]:
+    """How CI (.ci/run) generates an example: YAML by path, Python input as a dotted module."""
+    if schema.suffix == ".py":
+        return [f"schemas.{schema.stem}", "--subnet", schema.stem]
+    return [schema.relative_to(ROOT).as_posix()]
 
 
-@pytest.mark.parametrize(("schema", "target", "committed_dir"), CASES, ids=lambda v: getattr(v, "stem", v))
+CASES = [(s, "10", "generated") for s in EXAMPLES + PY_EXAMPLES] + [
+    (SCHEMAS / f"{n}.yaml", "11", "generated_bt11") for n in BT11_EXAMPLES
+]
+
+
+@pytest.mark.parametrize(("schema", "target", "committed_dir"), CASES, ids=lambda v: getattr(v, "name", v))
 def test_committed_output_matches_a_fresh_run(schema: Path, target: str, committed_dir: str, tmp_path: Path) -> None:
     cwd = os.getcwd()
     os.chdir(ROOT)  # headers name the schema relative to the working directory
     try:
-        generate(schema.relative_to(ROOT), tmp_path, "--bittensor", target)
+        schema_arg, *extra = example_args(schema)
+        generate(schema_arg, tmp_path, *extra, "--bittensor", target)
     finally:
         os.chdir(cwd)
     fresh = tree(tmp_path)

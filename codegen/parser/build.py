@@ -181,11 +181,15 @@ class Builder:
                     if f:
                         fields.append(f)
             models.append(ModelSpec(mname, self.schema.models[mname].description, fields))
-            self.model_samples[mname] = _model_samples(mname, fields)
+            self.model_samples[mname] = _model_samples(mname, fields, self.model_call)
             ref = self.named[mname]
             assert isinstance(ref, t.ModelRef)
             object.__setattr__(ref, "sample_list", self.model_samples[mname])
         return models
+
+    def model_call(self, name: str, args: list[tuple[str, str]]) -> str:
+        """The expression that builds model ``name`` from (field, expression) pairs, in generated tests."""
+        return f"{name}(" + ", ".join(f"{k}={v}" for k, v in args) + ")"
 
     def topological(self, deps: dict[str, set[str]]) -> list[str]:
         order: list[str] = []
@@ -307,7 +311,9 @@ class Builder:
                     roles[role].append(f)
         response = roles["response"]
         target: FieldSpec | None = None
-        if sdef.deserialize is not None:
+        if sdef.deserialize == "self":
+            pass  # deserialize() returns the synapse itself
+        elif sdef.deserialize is not None:
             target = next((f for f in response if f.name == sdef.deserialize), None)
             if target is None and sdef.deserialize not in seen:
                 names = [f for f, r in seen.items() if r == "response"]
@@ -324,13 +330,7 @@ class Builder:
         else:
             value_type = deser_ann = name
         snake = snake_case(name)
-        result = {
-            "all": f"list[{value_type}]",
-            "first": f"{value_type} | None",
-            "majority": f"{value_type} | None",
-            "by_hotkey": f"dict[str, {value_type}]",
-            "custom": f"{snake}_hooks.Result",
-        }[sdef.aggregate]
+        result = result_type(sdef.aggregate, value_type, snake)
         return SynapseSpec(
             name=name,
             snake=snake,
@@ -362,6 +362,17 @@ class Builder:
         if typing_names:
             lines.append("from typing import " + ", ".join(sorted(typing_names)))
         return lines
+
+
+def result_type(aggregate: str, value_type: str, snake: str) -> str:
+    """What process_responses returns for ``aggregate`` over deserialized values of ``value_type``."""
+    return {
+        "all": f"list[{value_type}]",
+        "first": f"{value_type} | None",
+        "majority": f"{value_type} | None",
+        "by_hotkey": f"dict[str, {value_type}]",
+        "custom": f"{snake}_hooks.Result",
+    }[aggregate]
 
 
 # ---- field decisions (shared with the Pydantic loader) -----------------
@@ -537,14 +548,14 @@ def _has_problem(typ: t.TypeRef, sample: t.Sample, c: dict[str, Any]) -> bool:
     return check_value(typ, sample.json, c) is not None
 
 
-def _model_samples(name: str, fields: list[FieldSpec]) -> list[t.Sample]:
+def _model_samples(name: str, fields: list[FieldSpec], call: Callable[[str, list[tuple[str, str]]], str]) -> list[t.Sample]:
     required = [f for f in fields if f.required]
     out = []
     for shift in range(2):
         parts = [(f, f.samples[shift % len(f.samples)]) for f in required if f.samples]
         out.append(
             t.Sample(
-                f"{name}(" + ", ".join(f"{f.name}={s.expr}" for f, s in parts) + ")",
+                call(name, [(f.name, s.expr) for f, s in parts]),
                 {f.name: s.json for f, s in parts},
             )
         )

@@ -76,6 +76,13 @@ class SynapseSpec:
     result_type: str
     timeout: float
     hash_fields: list[str]
+    result_ref: TypeRef | None = None  # Python input: deserialize()'s own return type, when it has one
+    own_deserialize: bool = True  # False: the class inherits bt.Synapse.deserialize (typed `-> Synapse`)
+
+    @property
+    def deserializer(self) -> str:
+        """What process_responses applies to each answer (in api.py)."""
+        return f"{self.name}.deserialize" if self.own_deserialize else "_aggregate.itself"
 
     @property
     def drops_missing(self) -> bool:
@@ -104,3 +111,7 @@ class SubnetSpec:
     synapses: list[SynapseSpec]
     protocol_imports: list[str]
     uses_bytes: bool
+    # Python input: the user's module that defines the synapses. No protocol.py is
+    # generated; the package imports each synapse, enum and model from `origins`.
+    protocol_module: str | None = None
+    origins: dict[str, str] = field(default_factory=dict)

@@ -129,6 +129,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_dummy_options(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(synapse="dummy")
     group = parser.add_argument_group("Dummy request")
     group.add_argument(
         "--dummy-input",
@@ -146,7 +147,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_common_options(parser)
     add_dummy_options(parser)
-    parser.set_defaults(synapse="dummy")
     return parser
 
 

@@ -50,6 +50,11 @@ def answers(
     return out
 
 
+def itself(response: S) -> S:
+    """The answer as it came back: for synapses whose deserialize() is bittensor's own."""
+    return response
+
+
 def collect_all(found: list[Answer[T]]) -> list[T]:
     return [a.value for a in found]
 

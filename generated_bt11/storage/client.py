@@ -134,6 +134,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(synapse="store")
     group = parser.add_argument_group("Store request")
     group.add_argument(
         "--encrypted-data",
@@ -173,6 +174,7 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_retrieve_options(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(synapse="retrieve")
     group = parser.add_argument_group("Retrieve request")
     group.add_argument("--data-hash", dest="data_hash", required=True, help="")
 

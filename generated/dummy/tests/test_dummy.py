@@ -39,6 +39,10 @@ def reply(variant: int, status: int, hotkey: str) -> Dummy:
     return synapse
 
 
+deserialize: Callable[[Dummy], Any] = Dummy.deserialize
+"""What the API applies to each answer."""
+
+
 def key(value: object) -> str:
     return _aggregate.canonical(value)
 
@@ -87,7 +91,7 @@ def test_round_trip_through_real_axons(
     sent = api.prepare_synapse(**REQUEST)
     assert len(received) == 1
     assert received[0].dummy_input == sent.dummy_input
-    value = answer(Dummy(**REQUEST), 0).deserialize()
+    value = deserialize(answer(Dummy(**REQUEST), 0))
     assert value is not None
     want = expected([_aggregate.Answer(good.wallet.hotkey.ss58_address, value)])
     assert key(result) == key(want)
@@ -104,7 +108,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
     result = DummyAPI(wallet).process_responses(replies)
     found = [
         _aggregate.Answer(
-            r.axon.hotkey if r.axon and r.axon.hotkey else "", r.deserialize()
+            r.axon.hotkey if r.axon and r.axon.hotkey else "", deserialize(r)
         )
         for i, r in enumerate(replies)
         if i in (0, 2, 4)
@@ -119,7 +123,7 @@ def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = DummyAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
     assert key(result) == key(
-        expected([_aggregate.Answer("hk-a", reply(0, 200, "hk-a").deserialize())])
+        expected([_aggregate.Answer("hk-a", deserialize(reply(0, 200, "hk-a")))])
     )
 
 
@@ -129,7 +133,7 @@ def test_no_healthy_miner_gives_the_empty_result(
 ) -> None:
     failed = reply(0, 200, "hk-a")
     failed.dendrite = bt.TerminalInfo(status_code=status)
-    result = DummyAPI(wallet).process_responses([failed, Dummy()])
+    result = DummyAPI(wallet).process_responses([failed, Dummy(**REQUEST)])
     assert key(result) == key(expected([]))
 
 
@@ -155,7 +159,7 @@ def test_example_client_queries_a_real_axon(
     ]
     assert client.main(argv) == 0
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    value = answer(Dummy(**REQUEST), 0).deserialize()
+    value = deserialize(answer(Dummy(**REQUEST), 0))
     assert value is not None
     assert printed == client.jsonable(expected([_aggregate.Answer(hotkey, value)]))
 

@@ -49,6 +49,10 @@ def reply(variant: int, status: int, hotkey: str) -> Store:
     return synapse
 
 
+deserialize: Callable[[Store], Any] = Store.deserialize
+"""What the API applies to each answer."""
+
+
 def key(value: object) -> str:
     return _aggregate.canonical(value)
 
@@ -101,7 +105,7 @@ def test_round_trip_through_real_axons(
     assert received[0].encryption == sent.encryption
     assert received[0].encoding == sent.encoding
     assert received[0].ttl_seconds == sent.ttl_seconds
-    value = answer(Store(**REQUEST), 0).deserialize()
+    value = deserialize(answer(Store(**REQUEST), 0))
     assert value is not None
     want = expected([_aggregate.Answer(good.wallet.hotkey.ss58_address, value)])
     assert key(result) == key(want)
@@ -118,7 +122,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
     result = StoreAPI(wallet).process_responses(replies)
     found = [
         _aggregate.Answer(
-            r.axon.hotkey if r.axon and r.axon.hotkey else "", r.deserialize()
+            r.axon.hotkey if r.axon and r.axon.hotkey else "", deserialize(r)
         )
         for i, r in enumerate(replies)
         if i in (0, 2, 4)
@@ -133,7 +137,7 @@ def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = StoreAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
     assert key(result) == key(
-        expected([_aggregate.Answer("hk-a", reply(0, 200, "hk-a").deserialize())])
+        expected([_aggregate.Answer("hk-a", deserialize(reply(0, 200, "hk-a")))])
     )
 
 
@@ -143,7 +147,7 @@ def test_no_healthy_miner_gives_the_empty_result(
 ) -> None:
     failed = reply(0, 200, "hk-a")
     failed.dendrite = bt.TerminalInfo(status_code=status)
-    result = StoreAPI(wallet).process_responses([failed, Store()])
+    result = StoreAPI(wallet).process_responses([failed, Store(**REQUEST)])
     assert key(result) == key(expected([]))
 
 
@@ -178,7 +182,7 @@ def test_example_client_queries_a_real_axon(
     ]
     assert client.main(argv) == 0
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    value = answer(Store(**REQUEST), 0).deserialize()
+    value = deserialize(answer(Store(**REQUEST), 0))
     assert value is not None
     assert printed == client.jsonable(expected([_aggregate.Answer(hotkey, value)]))
 
