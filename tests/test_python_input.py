@@ -525,3 +525,18 @@ def test_yaml_deserialize_self(tmp_path: Path) -> None:
     assert run_cli(schema, "--out", tmp_path).exit_code == 0
     assert "-> list[Ask]:" in (tmp_path / "whole" / "api.py").read_text()
 
+
+
+def test_python_input_names_its_package_inline(tmp_path: Path) -> None:
+    """`module=name` gives Python input its package name, so several fit one run (and the config)."""
+    protocols = ROOT / "tests" / "protocols"
+    result = run_cli(f"{protocols / 'template_protocol.py'}=template_api", f"{protocols / 'prompting.py'}=prompting_api", "--out", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "template_api" / "api.py").exists() and (tmp_path / "prompting_api" / "api.py").exists()
+
+
+def test_bittensor_11_target_refuses_python_input_with_a_way_forward(tmp_path: Path) -> None:
+    result = run_cli(ROOT / "tests" / "protocols" / "template_protocol.py", "--subnet", "t", "--bittensor", "11", "--out", tmp_path)
+    assert result.exit_code == 2
+    assert "subnet-apigen import" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "t").exists()
