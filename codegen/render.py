@@ -35,14 +35,19 @@ def render(spec: SubnetSpec) -> list[RenderedFile]:
         RenderedFile(f"{pkg}/_aggregate.py", env.get_template("_aggregate.py.jinja").render(ctx)),
         RenderedFile(f"{pkg}/api.py", env.get_template("api.py.jinja").render(ctx)),
         RenderedFile(f"{pkg}/client.py", env.get_template("client.py.jinja").render(ctx)),
+        RenderedFile(f"{pkg}/miner.py", env.get_template("miner.py.jinja").render(ctx)),
+        RenderedFile(f"{pkg}/_runtime.py", env.get_template("_runtime.py.jinja").render(ctx)),
         RenderedFile(f"{pkg}/hooks/__init__.py", env.get_template("hooks/__init__.py.jinja").render(ctx)),
+        RenderedFile(f"{pkg}/handlers/__init__.py", env.get_template("handlers/__init__.py.jinja").render(ctx)),
         RenderedFile(f"{pkg}/tests/__init__.py", env.get_template("tests/__init__.py.jinja").render(ctx)),
         RenderedFile(f"{pkg}/tests/conftest.py", env.get_template("tests/conftest.py.jinja").render(ctx)),
+        RenderedFile(f"{pkg}/tests/test_miner.py", env.get_template("tests/test_miner.py.jinja").render(ctx)),
     ]
     for s in spec.synapses:
         sctx = {"subnet": spec, "s": s}
         files.append(RenderedFile(f"{pkg}/tests/test_{s.snake}.py", env.get_template("tests/test_synapse.py.jinja").render(sctx)))
         files.append(RenderedFile(f"{pkg}/hooks/{s.snake}.py", env.get_template("hooks/synapse.py.jinja").render(sctx), user_owned=True))
+        files.append(RenderedFile(f"{pkg}/handlers/{s.snake}.py", env.get_template("handlers/synapse.py.jinja").render(sctx), user_owned=True))
     return files
 
 
@@ -65,6 +70,7 @@ def environment() -> jinja2.Environment:
         api_typing=api_typing,
         hook_imports=hook_imports,
         hook_typing=hook_typing,
+        handler_imports=handler_imports,
         aggregate_function=aggregate_function,
         cli_args=cli_args,
         cli_sample_args=cli_sample_args,
@@ -137,6 +143,20 @@ def hook_imports(s: SynapseSpec) -> list[str]:
         for ref in s.deserialize.type.walk():
             if isinstance(ref, (t.EnumRef, t.ModelRef)):
                 names.add(ref.name)
+    return sorted(names)
+
+
+def handler_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
+    """Names the default miner handler needs: the synapse, and what its response samples build."""
+    models = {m.name: m for m in spec.models}
+    names = {s.name}
+    pending = [f.type for f in s.response]
+    while pending:
+        for ref in pending.pop().walk():
+            if isinstance(ref, (t.EnumRef, t.ModelRef)) and ref.name not in names:
+                names.add(ref.name)
+                if ref.name in models:
+                    pending += [f.type for f in models[ref.name].fields if f.required]
     return sorted(names)
 
 

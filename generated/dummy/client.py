@@ -19,10 +19,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import bittensor as bt
-from bittensor_wallet import Wallet
 from pydantic import TypeAdapter, ValidationError
 
-from . import NETUID, _aggregate
+from . import NETUID, _aggregate, _runtime
 from .api import DummyAPI
 
 from .protocol import Dummy
@@ -101,6 +100,11 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         help="wallets folder (default: %(default)s)",
     )
     group.add_argument(
+        "--create-wallet",
+        action="store_true",
+        help="create the wallet's missing keys WITHOUT a password (local testing only)",
+    )
+    group.add_argument(
         "--subtensor.network",
         dest="network",
         default="finney",
@@ -164,26 +168,35 @@ def request_kwargs(args: argparse.Namespace, names: Sequence[str]) -> dict[str, 
 
 async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
-        wallet = Wallet(
-            name=args.wallet_name, hotkey=args.wallet_hotkey, path=args.wallet_path
+        wallet = _runtime.load_wallet(
+            args.wallet_name,
+            args.wallet_hotkey,
+            args.wallet_path,
+            create=args.create_wallet,
         )
-        wallet.hotkey  # fail early, with a clear message, on a missing hotkey
     except Exception as exc:
+        hint = (
+            "" if args.create_wallet else " (--create-wallet makes a local test wallet)"
+        )
         parser.exit(
             2,
-            f"{parser.prog}: error: cannot load wallet {args.wallet_name}/{args.wallet_hotkey}: {exc}\n",
+            f"{parser.prog}: error: cannot load wallet {args.wallet_name}/{args.wallet_hotkey}: {exc}{hint}\n",
         )
     axons: list[bt.AxonInfo] = args.axons or metagraph_axons(args)
     if not axons:
         parser.exit(1, f"{parser.prog}: no serving axons on netuid {args.netuid}\n")
-    api: Any
+    api_class: Any
     names: list[str]
     if args.synapse == "dummy":
-        api = DummyAPI(wallet)
+        api_class = DummyAPI
         names = ["dummy_input"]
         timeout = args.timeout or 12.0
     else:
         parser.error(f"unknown synapse {args.synapse!r}")
+    # Only loopback targets: this machine's public IP is of no use, so don't look it up online.
+    local = all(_runtime.is_loopback(axon.ip) for axon in axons)
+    with _runtime.known_external_ip("127.0.0.1" if local else None):
+        api = api_class(wallet)
     try:
         synapse = api.prepare_synapse(**request_kwargs(args, names))
     except ValidationError as exc:
