@@ -43,6 +43,8 @@ def render(spec: SubnetSpec) -> list[RenderedFile]:
         RenderedFile(f"{pkg}/tests/conftest.py", env.get_template("tests/conftest.py.jinja").render(ctx)),
         RenderedFile(f"{pkg}/tests/test_miner.py", env.get_template("tests/test_miner.py.jinja").render(ctx)),
     ]
+    if spec.streams:
+        files.insert(3, RenderedFile(f"{pkg}/_stream.py", env.get_template("_stream.py.jinja").render(ctx)))
     for s in spec.synapses:
         sctx = {"subnet": spec, "s": s}
         files.append(RenderedFile(f"{pkg}/tests/test_{s.snake}.py", env.get_template("tests/test_synapse.py.jinja").render(sctx)))
@@ -71,6 +73,7 @@ def environment() -> jinja2.Environment:
         hook_imports=hook_imports,
         hook_typing=hook_typing,
         handler_imports=handler_imports,
+        miner_imports=miner_imports,
         aggregate_function=aggregate_function,
         cli_args=cli_args,
         cli_sample_args=cli_sample_args,
@@ -157,6 +160,11 @@ def handler_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
                 names.add(ref.name)
                 if ref.name in models:
                     pending += [f.type for f in models[ref.name].fields if f.required]
+    return sorted(names)
+
+
+def miner_imports(spec: SubnetSpec) -> list[str]:
+    names = [s.name for s in spec.synapses] + [s.stream.frames_name for s in spec.synapses if s.stream]
     return sorted(names)
 
 

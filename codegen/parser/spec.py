@@ -58,6 +58,19 @@ class ModelSpec:
 
 
 @dataclass
+class StreamSpec:
+    """How a streaming synapse's miners send their answer in pieces."""
+
+    field: FieldSpec  # the response field that grows piece by piece
+    kind: str  # "text": str pieces joined in order | "items": list items appended in order
+    chunk_annotation: str  # one piece, as API users see it
+    chunk_wire: str  # one piece, as validated off the wire
+    chunk_samples: list[Sample]  # pieces the generated tests stream
+    final: list[str]  # the other response fields, sent after the last piece
+    frames_name: str  # protocol.py's module-level description of the frames
+
+
+@dataclass
 class SynapseSpec:
     name: str
     snake: str
@@ -71,6 +84,7 @@ class SynapseSpec:
     result_type: str
     timeout: float
     hash_fields: list[str]
+    stream: StreamSpec | None = None  # set for `stream: true` (a bt.StreamingSynapse)
 
     @property
     def drops_missing(self) -> bool:
@@ -80,6 +94,11 @@ class SynapseSpec:
     @property
     def api_name(self) -> str:
         return f"{self.name}API"
+
+    @property
+    def forward_return(self) -> str:
+        """What an axon's forward function returns for this synapse."""
+        return "bt.StreamingSynapse.BTStreamingResponse" if self.stream else self.name
 
     @property
     def fields(self) -> list[FieldSpec]:
@@ -99,3 +118,8 @@ class SubnetSpec:
     synapses: list[SynapseSpec]
     protocol_imports: list[str]
     uses_bytes: bool
+
+    @property
+    def streams(self) -> bool:
+        """Whether any synapse streams (the package then has _stream.py)."""
+        return any(s.stream is not None for s in self.synapses)

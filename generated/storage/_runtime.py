@@ -5,7 +5,7 @@
 import inspect
 import ipaddress
 import socket
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar, cast
 
@@ -22,10 +22,11 @@ def load_wallet(name: str, hotkey: str, path: str, *, create: bool = False) -> W
     testing only, never for a wallet that holds funds.
     """
     wallet = Wallet(name=name, hotkey=hotkey, path=path)
-    if create:
-        wallet.create_if_non_existent(
-            coldkey_use_password=False, hotkey_use_password=False, suppress=True
-        )
+    # Key by key and silently: the miner's stdout carries only its address.
+    if create and not wallet.coldkeypub_file.exists_on_device():
+        wallet.create_new_coldkey(use_password=False, overwrite=False, suppress=True)
+    if create and not wallet.hotkey_file.exists_on_device():
+        wallet.create_new_hotkey(use_password=False, overwrite=False, suppress=True)
     wallet.hotkey  # fail early, with bittensor's message, on a missing hotkey
     return wallet
 
@@ -38,17 +39,24 @@ def is_loopback(ip: str) -> bool:
         return False
 
 
-@contextmanager
-def known_external_ip(ip: str | None) -> Iterator[None]:
-    """While a `bt.Dendrite` is built, take `ip` as the public IP instead of looking it up.
+def external_ip_for(targets: Iterable[str]) -> str:
+    """This machine's address as the target axons see it.
 
-    bittensor asks web services for the machine's public IP whenever it builds
-    a Dendrite: that fails offline and is pointless when every target is on
-    this machine. The lookup is restored on exit; `None` keeps it.
+    bittensor looks the public IP up online (and fails offline); when every
+    target is on this machine, that is pointless and loopback is the answer.
     """
-    if ip is None:
-        yield
-        return
+    if all(is_loopback(ip) for ip in targets):
+        return "127.0.0.1"
+    return networking.get_external_ip()
+
+
+@contextmanager
+def known_external_ip(ip: str) -> Iterator[None]:
+    """While a `bt.Dendrite` is built, take `ip` as the public IP instead of looking it up again.
+
+    bittensor asks web services for the public IP whenever it builds a
+    Dendrite; the lookup is restored on exit.
+    """
     lookup = networking.get_external_ip
     networking.get_external_ip = lambda: ip
     try:

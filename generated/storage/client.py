@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import base64
 import binascii
+import ipaddress
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -31,8 +32,9 @@ def parse_axon(text: str) -> bt.AxonInfo:
     """`IP:PORT:HOTKEY` -> AxonInfo."""
     try:
         ip, port, hotkey = text.rsplit(":", 2)
+        version = ipaddress.ip_address(ip).version
         return bt.AxonInfo(
-            version=0, ip=ip, port=int(port), ip_type=4, hotkey=hotkey, coldkey=""
+            version=0, ip=ip, port=int(port), ip_type=version, hotkey=hotkey, coldkey=""
         )
     except ValueError:
         raise argparse.ArgumentTypeError(
@@ -235,9 +237,14 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         timeout = args.timeout or 30.0
     else:
         parser.error(f"unknown synapse {args.synapse!r}")
-    # Only loopback targets: this machine's public IP is of no use, so don't look it up online.
-    local = all(_runtime.is_loopback(axon.ip) for axon in axons)
-    with _runtime.known_external_ip("127.0.0.1" if local else None):
+    try:
+        external_ip = _runtime.external_ip_for(axon.ip for axon in axons)
+    except Exception as exc:
+        parser.exit(
+            1,
+            f"{parser.prog}: error: cannot look up this machine's public IP ({type(exc).__name__}); offline, query only loopback axons\n",
+        )
+    with _runtime.known_external_ip(external_ip):
         api = api_class(wallet)
     try:
         synapse = api.prepare_synapse(**request_kwargs(args, names))

@@ -27,7 +27,7 @@ import bittensor as bt
 from . import _runtime
 from .handlers import store as store_handlers, retrieve as retrieve_handlers
 
-from .protocol import Store, Retrieve
+from .protocol import Retrieve, Store
 
 SYNAPSES = ["Store", "Retrieve"]
 
