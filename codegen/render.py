@@ -120,6 +120,8 @@ def api_imports(spec: SubnetSpec) -> list[str]:
     names = [e.name for e in spec.enums] + [m.name for m in spec.models] + [s.name for s in spec.synapses]
     if spec.uses_bytes:
         names.append("WireBytes")
+    if spec.uses_tensor:
+        names += ["Tensor", "TensorOf", "to_tensor"]
     return sorted(names)
 
 
@@ -146,6 +148,8 @@ def hook_imports(s: SynapseSpec) -> list[str]:
         for ref in s.deserialize.type.walk():
             if isinstance(ref, (t.EnumRef, t.ModelRef)):
                 names.add(ref.name)
+            elif isinstance(ref, t.TensorType):
+                names.add("Tensor")
     return sorted(names)
 
 
@@ -160,6 +164,8 @@ def handler_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
                 names.add(ref.name)
                 if ref.name in models:
                     pending += [f.type for f in models[ref.name].fields if f.required]
+            elif isinstance(ref, t.TensorType):
+                names.update({"Tensor", "to_tensor"})
     return sorted(names)
 
 

@@ -49,6 +49,7 @@ class Builder:
         self.named: dict[str, t.TypeRef] = {}
         self.model_samples: dict[str, list[t.Sample]] = {}
         self.uses_bytes = False
+        self.uses_tensor = False
 
     # ---- error helpers -------------------------------------------------
     def error(self, path: Path_, message: str, *, value: bool = False) -> None:
@@ -76,6 +77,7 @@ class Builder:
             synapses=synapses,
             protocol_imports=self.protocol_imports(models, synapses),
             uses_bytes=self.uses_bytes,
+            uses_tensor=self.uses_tensor,
         )
 
     # ---- names ---------------------------------------------------------
@@ -221,6 +223,8 @@ class Builder:
             return None
         if any(isinstance(r, t.BytesType) for r in typ.walk()):
             self.uses_bytes = True
+        if any(isinstance(r, t.TensorType) for r in typ.walk()):
+            self.uses_tensor = True
         return typ
 
     def build_field(self, name: str, fdef: FieldDef, typ: t.TypeRef, path: Path_, role: str) -> FieldSpec | None:
@@ -276,7 +280,7 @@ class Builder:
     def samples_for(self, typ: t.TypeRef, c: dict[str, Any], fdef: FieldDef, path: Path_) -> list[t.Sample] | None:
         if fdef.example is not MISSING:
             problem = check_value(typ, fdef.example, c)
-            if problem or fdef.example is None or _contains(typ, (t.EnumRef, t.ModelRef)):
+            if problem or fdef.example is None or _contains(typ, (t.EnumRef, t.ModelRef, t.TensorType)):
                 self.error(path + ("example",), f"bad example {fdef.example!r}: {problem or 'give a non-null value of a scalar or container type'}", value=True)
                 return None
             return [t.Sample(py_literal(fdef.example), _jsonable(fdef.example))]
@@ -396,6 +400,8 @@ class Builder:
         streams = any(s.stream for s in synapses)
         if self.uses_bytes:
             typing_names.update({"Annotated", "Any"})
+        if self.uses_tensor:
+            typing_names.update({"Annotated", "Any", "cast"})
         if streams:
             typing_names.add("Any")
         lines = []
@@ -403,8 +409,11 @@ class Builder:
             lines.append("import base64")
         if self.schema.enums:
             lines.append("import enum")
-        if streams:
-            lines.append("from collections.abc import AsyncIterator")
+        abc = (["AsyncIterator"] if streams else []) + (["Sequence"] if self.uses_tensor else [])
+        if abc:
+            lines.append("from collections.abc import " + ", ".join(abc))
+        if self.uses_tensor:
+            lines.append("from dataclasses import dataclass")
         if typing_names:
             lines.append("from typing import " + ", ".join(sorted(typing_names)))
         return lines
@@ -541,6 +550,8 @@ def _check_type(typ: t.TypeRef, value: Any) -> str | None:
         return next((p for p in (_check_type(typ.value, v) for v in value.values()) if p), None)
     if isinstance(typ, t.ModelRef):
         return "model-typed values can't be given here"
+    if isinstance(typ, t.TensorType):
+        return "tensor values can't be given in the schema"
     return f"unsupported value for `{name}`"
 
 
@@ -578,7 +589,7 @@ def _safe_samples(typ: t.TypeRef, c: dict[str, Any]) -> list[t.Sample]:
 
 
 def _has_problem(typ: t.TypeRef, sample: t.Sample, c: dict[str, Any]) -> bool:
-    if _contains(typ, (t.EnumRef, t.ModelRef, t.BytesType)):
+    if _contains(typ, (t.EnumRef, t.ModelRef, t.BytesType, t.TensorType)):
         return False  # built from valid parts; no plain value to check
     return check_value(typ, sample.json, c) is not None
 

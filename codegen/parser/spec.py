@@ -118,6 +118,7 @@ class SubnetSpec:
     synapses: list[SynapseSpec]
     protocol_imports: list[str]
     uses_bytes: bool
+    uses_tensor: bool = False  # protocol.py then defines Tensor, TensorOf and to_tensor
 
     @property
     def streams(self) -> bool:
