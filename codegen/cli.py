@@ -21,7 +21,7 @@ Examples:
   subnet-apigen schemas/dummy.yaml --check    exit 1 if generated/ is stale
   subnet-apigen schemas/dummy.yaml --diff     show what would change
 
-Files under the package's hooks/ are yours: written once, never overwritten.
+Files under the package's hooks/ and handlers/ are yours: written once, never overwritten.
 """
 
 
@@ -51,7 +51,8 @@ def main() -> None:
     SCHEMA is a YAML description of a subnet's synapses. For each one the
     package OUT/<subnet>/ gets protocol.py (the synapses), api.py (a typed
     SubnetsAPI class per synapse), client.py (python -m <subnet>.client),
-    hooks/ (your code, never overwritten) and tests/ that pass as generated.
+    miner.py (python -m <subnet>.miner), hooks/ and handlers/ (your code,
+    never overwritten) and tests/ that pass as generated.
     """
 
 

@@ -165,7 +165,9 @@ def handler_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
                 if ref.name in models:
                     pending += [f.type for f in models[ref.name].fields if f.required]
             elif isinstance(ref, t.TensorType):
-                names.update({"Tensor", "to_tensor"})
+                names.add("to_tensor")
+    if s.stream is not None and any(isinstance(r, t.TensorType) for r in s.stream.field.type.walk()):
+        names.add("Tensor")  # the streamed pieces' annotation
     return sorted(names)
 
 

@@ -189,7 +189,7 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         parser.exit(1, f"{parser.prog}: no serving axons on netuid {args.netuid}\n")
     api_class: Any
     names: list[str]
-    if args.synapse == "dummy":
+    if args.synapse.replace("-", "_") == "dummy":
         api_class = DummyAPI
         names = ["dummy_input"]
         timeout = args.timeout or 12.0

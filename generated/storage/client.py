@@ -227,11 +227,11 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         parser.exit(1, f"{parser.prog}: no serving axons on netuid {args.netuid}\n")
     api_class: Any
     names: list[str]
-    if args.synapse == "store":
+    if args.synapse.replace("-", "_") == "store":
         api_class = StoreAPI
         names = ["encrypted_data", "data_hash", "encryption", "encoding", "ttl_seconds"]
         timeout = args.timeout or 30.0
-    elif args.synapse == "retrieve":
+    elif args.synapse.replace("-", "_") == "retrieve":
         api_class = RetrieveAPI
         names = ["data_hash"]
         timeout = args.timeout or 30.0

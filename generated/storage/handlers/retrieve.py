@@ -4,14 +4,12 @@
 """Miner handlers for Retrieve: answer a request, refuse it, or rank it."""
 
 from ..protocol import Retrieve
+from .store import CHUNKS
 
 
 async def forward(synapse: Retrieve) -> Retrieve:
-    """Fill the response fields and return the synapse.
-
-    The default answers with fixed valid values: replace them with your miner's work.
-    """
-    synapse.encrypted_data = b"\x00\xffdata"
+    """Return the chunk stored under `data_hash`, if this miner has it."""
+    synapse.encrypted_data = CHUNKS.get(synapse.data_hash or "")
     return synapse
 
 

@@ -3,16 +3,24 @@
 # The generated miner (`python -m storage.miner`) serves `Store` with these functions.
 """Miner handlers for Store: answer a request, refuse it, or rank it."""
 
+import hashlib
+
 from ..protocol import Store
+
+CHUNKS: dict[str, bytes] = {}
+"""Stored chunks by their sha256 (hex); retrieve.py reads them."""
 
 
 async def forward(synapse: Store) -> Store:
-    """Fill the response fields and return the synapse.
+    """Keep the chunk in memory if it matches its hash; say what was received.
 
-    The default answers with fixed valid values: replace them with your miner's work.
+    A stand-in for real storage: chunks live in this process's memory only.
     """
-    synapse.stored = True
-    synapse.miner_hash = "hello"
+    data = synapse.encrypted_data or b""
+    synapse.miner_hash = hashlib.sha256(data).hexdigest()
+    synapse.stored = synapse.miner_hash == synapse.data_hash
+    if synapse.stored:
+        CHUNKS[synapse.miner_hash] = data
     return synapse
 
 
