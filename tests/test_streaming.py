@@ -74,3 +74,48 @@ def test_bad_stream_schemas_exit_2_with_a_position(tmp_path: Path, synapse: str,
     assert result.exit_code == 2, result.output
     assert expected in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_leaving_a_stream_early_closes_it_cleanly(out: Path, tmp_path: Path) -> None:
+    """Breaking out after the first piece neither hangs nor raises; the result is then unavailable."""
+    code = f"""
+import asyncio, sys
+from unittest import mock
+sys.path.insert(0, {str(out)!r})
+from tests.loopback import make_wallets, start_axon
+from pathlib import Path
+with mock.patch("bittensor.utils.networking.get_external_ip", lambda: "127.0.0.1"):
+    from streaming import PromptAPI, _stream
+    from streaming.protocol import PROMPT_STREAM, Message, Prompt, Role
+    validator, miner = make_wallets(Path({str(tmp_path)!r}), ["validator", "miner"])
+
+    async def endless():
+        while True:
+            yield "x"
+            await asyncio.sleep(0.01)
+
+    def forward(synapse: Prompt) -> Prompt.BTStreamingResponse:
+        return _stream.respond(synapse, endless(), PROMPT_STREAM)
+
+    axon = start_axon(miner, forward)
+    api = PromptAPI(validator)
+
+    async def run():
+        stream = api.stream(axons=[axon.info()], messages=[Message(role=Role.user, content="hi")], timeout=30)
+        async for chunk in stream:
+            break
+        try:
+            stream.result
+        except RuntimeError as exc:
+            print("no result:", exc)
+        await api.dendrite.aclose_session()
+
+    asyncio.run(asyncio.wait_for(run(), 20))
+    axon.stop()
+    print("done")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "no result: iterate the stream to its end first" in proc.stdout
+    assert proc.stdout.strip().endswith("done")
+    assert "Traceback" not in proc.stderr

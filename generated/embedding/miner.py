@@ -20,9 +20,10 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any, Tuple
+from typing import Tuple
 
 import bittensor as bt
+from bittensor_wallet import Wallet
 
 from . import _runtime
 from .handlers import (
@@ -36,7 +37,11 @@ SYNAPSES = ["EmbedText", "EmbedImage"]
 
 
 def attach(axon: bt.Axon) -> bt.Axon:
-    """Serve every synapse of the subnet on `axon` with the functions in `handlers/`."""
+    """Serve every synapse of the subnet on `axon` with the functions in `handlers/`.
+
+    bittensor checks these signatures exactly (hence `typing.Tuple`), so the
+    handlers are called through thin wrappers and may be `def` or `async def`.
+    """
 
     async def forward_embed_text(synapse: EmbedText) -> EmbedText:
         return await _runtime.resolve(embed_text_handlers.forward(synapse))
@@ -71,7 +76,7 @@ def attach(axon: bt.Axon) -> bt.Axon:
 
 
 def build_axon(
-    wallet: Any,
+    wallet: Wallet,
     *,
     ip: str = "127.0.0.1",
     port: int = 8091,

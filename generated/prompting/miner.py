@@ -20,9 +20,10 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any, Tuple
+from typing import Tuple
 
 import bittensor as bt
+from bittensor_wallet import Wallet
 
 from . import _runtime, _stream
 from .handlers import prompt as prompt_handlers
@@ -33,7 +34,11 @@ SYNAPSES = ["Prompt"]
 
 
 def attach(axon: bt.Axon) -> bt.Axon:
-    """Serve every synapse of the subnet on `axon` with the functions in `handlers/`."""
+    """Serve every synapse of the subnet on `axon` with the functions in `handlers/`.
+
+    bittensor checks these signatures exactly (hence `typing.Tuple`), so the
+    handlers are called through thin wrappers and may be `def` or `async def`.
+    """
 
     def forward_prompt(synapse: Prompt) -> bt.StreamingSynapse.BTStreamingResponse:
         return _stream.respond(synapse, prompt_handlers.forward(synapse), PROMPT_STREAM)
@@ -53,7 +58,7 @@ def attach(axon: bt.Axon) -> bt.Axon:
 
 
 def build_axon(
-    wallet: Any,
+    wallet: Wallet,
     *,
     ip: str = "127.0.0.1",
     port: int = 8091,

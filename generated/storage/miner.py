@@ -20,9 +20,10 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any, Tuple
+from typing import Tuple
 
 import bittensor as bt
+from bittensor_wallet import Wallet
 
 from . import _runtime
 from .handlers import store as store_handlers, retrieve as retrieve_handlers
@@ -33,7 +34,11 @@ SYNAPSES = ["Store", "Retrieve"]
 
 
 def attach(axon: bt.Axon) -> bt.Axon:
-    """Serve every synapse of the subnet on `axon` with the functions in `handlers/`."""
+    """Serve every synapse of the subnet on `axon` with the functions in `handlers/`.
+
+    bittensor checks these signatures exactly (hence `typing.Tuple`), so the
+    handlers are called through thin wrappers and may be `def` or `async def`.
+    """
 
     async def forward_store(synapse: Store) -> Store:
         return await _runtime.resolve(store_handlers.forward(synapse))
@@ -68,7 +73,7 @@ def attach(axon: bt.Axon) -> bt.Axon:
 
 
 def build_axon(
-    wallet: Any,
+    wallet: Wallet,
     *,
     ip: str = "127.0.0.1",
     port: int = 8091,
