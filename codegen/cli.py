@@ -26,7 +26,7 @@ Examples:
   subnet-apigen mysubnet.protocol --subnet mysubnet_api
                                               from your own protocol module
 
-Files under the package's hooks/ are yours: written once, never overwritten.
+Files under the package's hooks/ and handlers/ are yours: written once, never overwritten.
 Defaults (schemas, out, ...) come from [tool.subnet-apigen] in ./pyproject.toml.
 """
 
@@ -59,8 +59,9 @@ def main(ctx: click.Context) -> None:
     module of bt.Synapse classes (a .py file or pkg.module[:Class], with
     --subnet). For each one the package OUT/<subnet>/ gets protocol.py (the
     synapses; Python input imports yours instead), api.py (a typed SubnetsAPI
-    class per synapse), client.py (python -m <subnet>.client), hooks/ (your
-    code, never overwritten) and tests/ that pass as generated.
+    class per synapse), client.py (python -m <subnet>.client), miner.py
+    (python -m <subnet>.miner), hooks/ and handlers/ (your code, never
+    overwritten) and tests/ that pass as generated.
     """
     if ctx.invoked_subcommand in ("generate", "breaking"):
         apply_config(ctx)

@@ -37,25 +37,24 @@ def render(spec: SubnetSpec, target: str = "10") -> list[RenderedFile]:
         text = env.get_template(prefix + template).render(subnet=spec, target=target, **extra)
         return RenderedFile(f"{pkg}/{path}", text, user_owned)
 
-    modules = ["__init__.py", "protocol.py", "_aggregate.py", "api.py", "client.py"]
+    modules = ["__init__.py", "protocol.py", "_aggregate.py", "api.py", "client.py", "miner.py"]
     if spec.protocol_module is not None:  # Python input: the user's own module is the protocol
         modules.remove("protocol.py")
-    if target == "11":
-        modules += ["_transport.py", "miner.py"]
+    modules += ["_transport.py"] if target == "11" else ["_runtime.py"] + (["_stream.py"] if spec.streams else [])
     files = [one(m, m + ".jinja") for m in modules]
-    files += [one(f"{d}/__init__.py", f"{d}/__init__.py.jinja") for d in ("hooks", "tests")]
+    files += [one(f"{d}/__init__.py", f"{d}/__init__.py.jinja") for d in ("hooks", "handlers", "tests")]
     files.append(one("tests/conftest.py", "tests/conftest.py.jinja"))
     if target == "11":
         from codegen.openapi import openapi_json
 
-        files.append(one("handlers/__init__.py", "handlers/__init__.py.jinja"))
         files.append(one("tests/test_openapi.py", "tests/test_openapi.py.jinja"))
         files.append(RenderedFile(f"{pkg}/openapi.json", openapi_json(spec)))
+    else:
+        files.append(one("tests/test_miner.py", "tests/test_miner.py.jinja"))
     for s in spec.synapses:
         files.append(one(f"tests/test_{s.snake}.py", "tests/test_synapse.py.jinja", s=s))
         files.append(one(f"hooks/{s.snake}.py", "hooks/synapse.py.jinja", True, s=s))
-        if target == "11":
-            files.append(one(f"handlers/{s.snake}.py", "handlers/synapse.py.jinja", True, s=s))
+        files.append(one(f"handlers/{s.snake}.py", "handlers/synapse.py.jinja", True, s=s))
     return files
 
 
@@ -78,6 +77,8 @@ def environment() -> jinja2.Environment:
         api_typing=api_typing,
         hook_imports=hook_imports,
         hook_typing=hook_typing,
+        handler_imports=handler_imports,
+        miner_imports=miner_imports,
         aggregate_function=aggregate_function,
         cli_args=cli_args,
         cli_sample_args=cli_sample_args,
@@ -155,6 +156,8 @@ def api_imports(spec: SubnetSpec) -> list[str]:
     names = [e.name for e in spec.enums] + [m.name for m in spec.models] + [s.name for s in spec.synapses]
     if spec.uses_bytes:
         names.append("WireBytes")
+    if spec.uses_tensor:
+        names += ["Tensor", "TensorOf", "to_tensor"]
     return sorted(names)
 
 
@@ -189,6 +192,31 @@ def hook_imports(s: SynapseSpec) -> list[str]:
         for ref in typ.walk():
             if isinstance(ref, (t.EnumRef, t.ModelRef)):
                 names.add(ref.name)
+            elif isinstance(ref, t.TensorType):
+                names.add("Tensor")
+    return sorted(names)
+
+
+def handler_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
+    """Names the default miner handler needs: the synapse, and what its response samples build."""
+    models = {m.name: m for m in spec.models}
+    names = {s.name}
+    pending = [f.type for f in s.response]
+    while pending:
+        for ref in pending.pop().walk():
+            if isinstance(ref, (t.EnumRef, t.ModelRef)) and ref.name not in names:
+                names.add(ref.name)
+                if ref.name in models:
+                    pending += [f.type for f in models[ref.name].fields if f.required]
+            elif isinstance(ref, t.TensorType):
+                names.add("to_tensor")
+    if s.stream is not None and any(isinstance(r, t.TensorType) for r in s.stream.field.type.walk()):
+        names.add("Tensor")  # the streamed pieces' annotation
+    return sorted(names)
+
+
+def miner_imports(spec: SubnetSpec) -> list[str]:
+    names = [s.name for s in spec.synapses] + [s.stream.frames_name for s in spec.synapses if s.stream]
     return sorted(names)
 
 

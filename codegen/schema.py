@@ -64,6 +64,11 @@ class SynapseDef(_Strict):
     )
     aggregate: Aggregate = "all"
     timeout: Number = Field(default=12.0, gt=0, description="Default query timeout in seconds.")
+    stream: bool = Field(
+        default=False,
+        description="Miners send the `deserialize` field in pieces as they are ready (a bt.StreamingSynapse):"
+        " a `str` as text pieces joined in order, a `list[T]` one item at a time.",
+    )
 
 
 class SchemaDef(_Strict):

@@ -33,10 +33,15 @@ def start_axon(wallet: Wallet, *forwards: Callable[..., Any]) -> bt.Axon:
     for forward in forwards:
         axon.attach(forward_fn=forward)
     axon.start()
+    wait_listening(port)
+    return axon
+
+
+def wait_listening(port: int) -> None:
     end = time.monotonic() + 10
     while time.monotonic() < end:
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return axon
+                return
         time.sleep(0.02)
     raise TimeoutError(f"axon on {port} did not start")

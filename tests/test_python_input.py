@@ -30,7 +30,7 @@ PROTOCOLS = Path(__file__).resolve().parent / "protocols"
 CASES = {
     "py_template": "template_protocol.py",
     "py_storage": "storage_subnet.protocol",
-    "py_chat": "prompting.py",
+    "py_chat": "chat_protocol.py",
     "py_scoring": "constrained.py",
 }
 
@@ -97,11 +97,11 @@ def test_no_protocol_module_is_generated_and_the_users_classes_are_imported(out:
         assert not (out / name / "protocol.py").exists()
     assert "from template_protocol import Dummy" in (out / "py_template" / "api.py").read_text()
     assert "from storage_subnet.protocol import Delete, Retrieve, Stats, Store" in (out / "py_storage" / "api.py").read_text()
-    import prompting
+    import chat_protocol
     import template_protocol
 
     assert packages["py_template"].Dummy is template_protocol.Dummy
-    assert packages["py_chat"].Message is prompting.Message and packages["py_chat"].Role is prompting.Role
+    assert packages["py_chat"].Message is chat_protocol.Message and packages["py_chat"].Role is chat_protocol.Role
 
 
 def test_generated_tests_pass_as_generated(out: Path) -> None:
@@ -276,14 +276,14 @@ def test_process_responses_follows_deserializes_annotation(out: Path) -> None:
 
 
 def test_inferred_roles_are_printed(out: Path, tmp_path: Path) -> None:
-    result = generate_python("prompting.py", tmp_path, "py_chat_roles")
+    result = generate_python("chat_protocol.py", tmp_path, "py_chat_roles")
     lines = result.stderr.splitlines()
     for expected in (
-        "prompting.py:47: Prompting.messages -> request (required (no default))",
-        "prompting.py:49: Prompting.temperature -> request (default 0.7: a parameter)",
-        'prompting.py:51: Prompting.max_tokens -> request (json_schema_extra={"apigen": "request"})',
-        "prompting.py:53: Prompting.completion -> response (returned by deserialize())",
-        "prompting.py:50: Prompting.priority -> request (default Priority.NORMAL: a parameter)",
+        "chat_protocol.py:47: Prompting.messages -> request (required (no default))",
+        "chat_protocol.py:49: Prompting.temperature -> request (default 0.7: a parameter)",
+        'chat_protocol.py:51: Prompting.max_tokens -> request (json_schema_extra={"apigen": "request"})',
+        "chat_protocol.py:53: Prompting.completion -> response (returned by deserialize())",
+        "chat_protocol.py:50: Prompting.priority -> request (default Priority.NORMAL: a parameter)",
     ):
         assert expected in lines
 
@@ -338,7 +338,7 @@ def test_role_option_overrides_a_wrong_guess(tmp_path: Path, on_path: list[str])
 
 
 def test_class_selector_and_only_defined_classes(tmp_path: Path, on_path: list[str]) -> None:
-    generate_python("prompting.py:Rank", tmp_path / "one", "ranker")
+    generate_python("chat_protocol.py:Rank", tmp_path / "one", "ranker")
     api = (tmp_path / "one" / "ranker" / "api.py").read_text()
     assert "class RankAPI" in api and "PromptingAPI" not in api
     (tmp_path / "echo_only.py").write_text(
@@ -446,7 +446,6 @@ BAD: list[tuple[str, str, list[str]]] = [
             ":9:5: field `pair`: `Tuple[int, int]` is not supported; use `list[T]`",
             ":10:5: field `either`: `Union[int, str]`: unions other than `Optional[T]` are not supported",
             ":11:5: field `blob`: `bytes` is not supported in Python input yet",
-            ":12:5: field `t`: `bt.Tensor` is not supported yet; send the values as `list[float]`",
             ":14:5: field `named`: aliases are not supported",
         ],
     ),
@@ -500,14 +499,14 @@ def test_bad_protocol_exits_2_with_file_line_and_writes_nothing(stem: str, sourc
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["prompting.py"], "prompting.py: Python input needs --subnet NAME"),
+        (["chat_protocol.py"], "chat_protocol.py: Python input needs --subnet NAME"),
         (["no_such_pkg.protocol", "--subnet", "x"], "no_such_pkg.protocol: no module named `no_such_pkg.protocol`"),
         (["missing_file.py", "--subnet", "x"], "missing_file.py: no such file"),
-        (["prompting.py:Rang", "--subnet", "x"], "`prompting` has no class `Rang`; did you mean `Rank`?"),
-        (["prompting.py:Message", "--subnet", "x"], "`Message` in `prompting` is not a bittensor.Synapse subclass"),
+        (["chat_protocol.py:Rang", "--subnet", "x"], "`chat_protocol` has no class `Rang`; did you mean `Rank`?"),
+        (["chat_protocol.py:Message", "--subnet", "x"], "`Message` in `chat_protocol` is not a bittensor.Synapse subclass"),
         (["storage_subnet.protocol", "--subnet", "storage_subnet"], "--subnet: 'storage_subnet' is the name of your protocol's own package"),
-        (["prompting.py", "--subnet", "x", "--role", "Prompting.nope=request"], "--role: `Prompting` has no field `nope`"),
-        (["prompting.py", "--subnet", "x", "--role", "Prompting.model"], "--role: 'Prompting.model': expected SYNAPSE.FIELD=request"),
+        (["chat_protocol.py", "--subnet", "x", "--role", "Prompting.nope=request"], "--role: `Prompting` has no field `nope`"),
+        (["chat_protocol.py", "--subnet", "x", "--role", "Prompting.model"], "--role: 'Prompting.model': expected SYNAPSE.FIELD=request"),
     ],
 )
 def test_bad_python_arguments(args: list[str], expected: str, tmp_path: Path) -> None:
@@ -530,7 +529,7 @@ def test_yaml_deserialize_self(tmp_path: Path) -> None:
 def test_python_input_names_its_package_inline(tmp_path: Path) -> None:
     """`module=name` gives Python input its package name, so several fit one run (and the config)."""
     protocols = ROOT / "tests" / "protocols"
-    result = run_cli(f"{protocols / 'template_protocol.py'}=template_api", f"{protocols / 'prompting.py'}=prompting_api", "--out", tmp_path)
+    result = run_cli(f"{protocols / 'template_protocol.py'}=template_api", f"{protocols / 'chat_protocol.py'}=prompting_api", "--out", tmp_path)
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "template_api" / "api.py").exists() and (tmp_path / "prompting_api" / "api.py").exists()
 

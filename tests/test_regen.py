@@ -68,7 +68,7 @@ def test_check_exits_0_when_fresh_and_1_when_stale_without_writing(storage: Path
     code, stdout, stderr = gen(storage, out, "--check")
     assert code == 1
     assert "stale: " in stdout and "storage/api.py" in stdout
-    assert "stale: 5 to write" in stderr
+    assert "stale: 6 to write" in stderr
     assert snapshot(out) == before
     code, stdout, _ = gen(storage, out, "--diff")
     assert code == 1 and "+    offset: int | None" in stdout
@@ -90,9 +90,9 @@ def test_new_field_rewrites_exactly_the_files_that_mention_it(storage: Path, tmp
     changed = changed_files(before, snapshot(out))
     assert changed == {
         "storage/protocol.py", "storage/api.py", "storage/client.py",
-        "storage/tests/test_retrieve.py", "storage/.subnet-apigen.json",
+        "storage/tests/test_retrieve.py", "storage/tests/test_miner.py", "storage/.subnet-apigen.json",
     }
-    assert "5 written, 8 unchanged, 0 removed" in stdout
+    assert f"6 written, {len(before) - 6} unchanged, 0 removed" in stdout
     assert hook.read_text().endswith("# my retrieval tweaks\n")
 
 
@@ -115,6 +115,7 @@ def test_removed_synapse_removes_its_generated_files_and_keeps_its_hook(storage:
     # Reported on every run until the user deals with it; deleting it ends the warning.
     assert "hooks/retrieve.py: warning" in gen(storage, out)[2]
     hook.unlink()
+    (out / "storage" / "handlers" / "retrieve.py").unlink()  # the miner side's file is yours too
     code, _, stderr = gen(storage, out)
     assert code == 0 and "warning" not in stderr
     assert gen(storage, out, "--check")[0] == 0
@@ -162,7 +163,10 @@ def test_renamed_subnet_removes_the_old_package_but_not_user_files(storage: Path
     assert code == 0
     assert (out / "vault" / "api.py").exists()
     left = sorted(p.relative_to(out).as_posix() for p in (out / "storage").rglob("*") if p.is_file())
-    assert left == ["storage/hooks/retrieve.py", "storage/hooks/store.py", "storage/notes.txt"]
+    assert left == [
+        "storage/handlers/retrieve.py", "storage/handlers/store.py",
+        "storage/hooks/retrieve.py", "storage/hooks/store.py", "storage/notes.txt",
+    ]
     assert "package 'storage' is no longer generated" in stderr
 
 

@@ -35,6 +35,11 @@ NAMED: dict[str, t.TypeRef] = {"Role": ROLE, "Message": MSG}
         ("Role", "Role", "Role"),
         ("list[Message] | None", "list[Message] | None", "list[Message] | None"),
         ("dict[str, list[Role]]", "dict[str, list[Role]]", "dict[str, list[Role]]"),
+        ("tensor", "Annotated[Tensor, TensorOf()]", "Tensor"),
+        ("Tensor[float32]", "Annotated[Tensor, TensorOf('float32')]", "Tensor"),
+        ("tensor[uint8, 3, None, None]", "Annotated[Tensor, TensorOf('uint8', (3, None, None))]", "Tensor"),
+        ("tensor[None, 768]", "Annotated[Tensor, TensorOf(None, (None, 768))]", "Tensor"),
+        ("list[tensor[bool]] | None", "list[Annotated[Tensor, TensorOf('bool')]] | None", "list[Tensor] | None"),
     ],
 )
 def test_parse_and_annotate(text: str, wire: str, plain: str) -> None:
@@ -58,7 +63,10 @@ def test_parse_and_annotate(text: str, wire: str, plain: str) -> None:
         ("list", "needs type arguments"),
         ("None", "`None` alone"),
         ("__import__('os')", "malformed type"),
-        ("tensor", "not supported yet"),
+        ("tensor[float33]", "unknown tensor dtype `float33`"),
+        ("tensor[float32, 0]", "malformed tensor type"),
+        ("tensor[3, float32]", "malformed tensor type"),
+        ("tensor[1.5]", "malformed tensor type"),
         ("", "non-empty"),
     ],
 )

@@ -14,14 +14,16 @@ from pydantic import BaseModel
 from codegen.errors import Collector
 from codegen.load_yaml import Document, Path_
 from codegen.parser import types as t
-from codegen.parser.spec import EnumSpec, FieldSpec, ModelSpec, SubnetSpec, SynapseSpec
+from codegen.parser.spec import EnumSpec, FieldSpec, ModelSpec, StreamSpec, SubnetSpec, SynapseSpec
 from codegen.schema import MISSING, FieldDef, SchemaDef
 
 # Attributes of bittensor.Synapse (fields and methods) a schema field must not shadow.
 SYNAPSE_NAMES = frozenset(
     "name timeout total_size header_size dendrite axon computed_body_hash required_hash_fields "
     "deserialize get_total_size is_success is_failure is_timeout is_blacklist failed_verification "
-    "get_required_fields to_headers body_hash parse_headers_to_inputs from_headers set_name_type".split()
+    "get_required_fields to_headers body_hash parse_headers_to_inputs from_headers set_name_type "
+    # bittensor.StreamingSynapse's (a `stream: true` synapse is one)
+    "process_streaming_response extract_response_json create_streaming_response BTStreamingResponse".split()
 )
 # Parameters of the generated API call, and names the generated modules define.
 API_PARAMS = frozenset({"axons", "self", "synapse", "responses"})
@@ -47,6 +49,7 @@ class Builder:
         self.named: dict[str, t.TypeRef] = {}
         self.model_samples: dict[str, list[t.Sample]] = {}
         self.uses_bytes = False
+        self.uses_tensor = False
 
     # ---- error helpers -------------------------------------------------
     def error(self, path: Path_, message: str, *, value: bool = False) -> None:
@@ -74,6 +77,7 @@ class Builder:
             synapses=synapses,
             protocol_imports=self.protocol_imports(models, synapses),
             uses_bytes=self.uses_bytes,
+            uses_tensor=self.uses_tensor,
         )
 
     # ---- names ---------------------------------------------------------
@@ -223,6 +227,8 @@ class Builder:
             return None
         if any(isinstance(r, t.BytesType) for r in typ.walk()):
             self.uses_bytes = True
+        if any(isinstance(r, t.TensorType) for r in typ.walk()):
+            self.uses_tensor = True
         return typ
 
     def build_field(self, name: str, fdef: FieldDef, typ: t.TypeRef, path: Path_, role: str) -> FieldSpec | None:
@@ -278,7 +284,7 @@ class Builder:
     def samples_for(self, typ: t.TypeRef, c: dict[str, Any], fdef: FieldDef, path: Path_) -> list[t.Sample] | None:
         if fdef.example is not MISSING:
             problem = check_value(typ, fdef.example, c)
-            if problem or fdef.example is None or _contains(typ, (t.EnumRef, t.ModelRef)):
+            if problem or fdef.example is None or _contains(typ, (t.EnumRef, t.ModelRef, t.TensorType)):
                 self.error(path + ("example",), f"bad example {fdef.example!r}: {problem or 'give a non-null value of a scalar or container type'}", value=True)
                 return None
             return [t.Sample(py_literal(fdef.example), _jsonable(fdef.example))]
@@ -344,6 +350,45 @@ class Builder:
             result_type=result,
             timeout=float(sdef.timeout),
             hash_fields=[f.name for f in roles["request"] if f.hash],
+            stream=self.build_stream(sdef, snake, target, response, path) if sdef.stream else None,
+        )
+
+    def build_stream(self, sdef: Any, snake: str, target: FieldSpec | None, response: list[FieldSpec], path: Path_) -> StreamSpec | None:
+        """`stream: true`: the `deserialize` field travels in pieces (text joined, or list items appended)."""
+        where = path + ("stream",)
+        if target is None and sdef.deserialize is not None:
+            return None  # already reported
+        if target is None:
+            what = "name the response field to stream with `deserialize`" if sdef.response else "add a response field to stream"
+            self.error(where, f"`stream: true` streams one response field; {what}")
+            return None
+        base = target.type.non_null()
+        if isinstance(base, t.StrType):
+            kind, chunk, wire = "text", "str", "str"
+            text = str(target.samples[0].json)
+            half = len(text) // 2
+            pieces = [text[:half], text[half:]] if half else [text]
+            samples = [t.Sample(repr(p), p) for p in pieces]
+        elif isinstance(base, t.ListType):
+            kind, chunk, wire = "items", base.item.annotation(), base.item.annotation(wire=True)
+            items = _safe_samples(base.item, {})
+            count = min(2, target.constraints.get("max_length", 2))
+            samples = [items[i % len(items)] for i in range(count)] if items else []
+        else:
+            self.error(where, f"a streamed field must be `str` (sent as text pieces) or `list[T]` (sent item by item); {target.name!r} is `{target.type.annotation()}`")
+            return None
+        for key in ("min_length", "pattern"):
+            if key in target.constraints:
+                self.error(where, f"the streamed field {target.name!r} can't have `{key}`: it is validated as it grows, piece by piece")
+                return None
+        return StreamSpec(
+            field=target,
+            kind=kind,
+            chunk_annotation=chunk,
+            chunk_wire=wire,
+            chunk_samples=samples,
+            final=[f.name for f in response if f is not target],
+            frames_name=f"{snake.upper()}_STREAM",
         )
 
     def protocol_imports(self, models: list[ModelSpec], synapses: list[SynapseSpec]) -> list[str]:
@@ -352,13 +397,23 @@ class Builder:
         for f in every:
             for line in f.type.imports(wire=True):
                 typing_names.add(line.rsplit(" ", 1)[1])
+        streams = any(s.stream for s in synapses)
         if self.uses_bytes:
             typing_names.update({"Annotated", "Any"})
+        if self.uses_tensor:
+            typing_names.update({"Annotated", "Any", "cast"})
+        if streams:
+            typing_names.add("Any")
         lines = []
         if self.uses_bytes:
             lines.append("import base64")
         if self.schema.enums:
             lines.append("import enum")
+        abc = (["AsyncIterator"] if streams else []) + (["Sequence"] if self.uses_tensor else [])
+        if abc:
+            lines.append("from collections.abc import " + ", ".join(abc))
+        if self.uses_tensor:
+            lines.append("from dataclasses import dataclass")
         if typing_names:
             lines.append("from typing import " + ", ".join(sorted(typing_names)))
         return lines
@@ -506,6 +561,8 @@ def _check_type(typ: t.TypeRef, value: Any) -> str | None:
         return next((p for p in (_check_type(typ.value, v) for v in value.values()) if p), None)
     if isinstance(typ, t.ModelRef):
         return "model-typed values can't be given here"
+    if isinstance(typ, t.TensorType):
+        return "tensor values can't be given in the schema"
     return f"unsupported value for `{name}`"
 
 
@@ -543,7 +600,7 @@ def _safe_samples(typ: t.TypeRef, c: dict[str, Any]) -> list[t.Sample]:
 
 
 def _has_problem(typ: t.TypeRef, sample: t.Sample, c: dict[str, Any]) -> bool:
-    if _contains(typ, (t.EnumRef, t.ModelRef, t.BytesType)):
+    if _contains(typ, (t.EnumRef, t.ModelRef, t.BytesType, t.TensorType)):
         return False  # built from valid parts; no plain value to check
     return check_value(typ, sample.json, c) is not None
 

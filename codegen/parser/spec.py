@@ -63,6 +63,19 @@ class ModelSpec:
 
 
 @dataclass
+class StreamSpec:
+    """How a streaming synapse's miners send their answer in pieces."""
+
+    field: FieldSpec  # the response field that grows piece by piece
+    kind: str  # "text": str pieces joined in order | "items": list items appended in order
+    chunk_annotation: str  # one piece, as API users see it
+    chunk_wire: str  # one piece, as validated off the wire
+    chunk_samples: list[Sample]  # pieces the generated tests stream
+    final: list[str]  # the other response fields, sent after the last piece
+    frames_name: str  # protocol.py's module-level description of the frames
+
+
+@dataclass
 class SynapseSpec:
     name: str
     snake: str
@@ -78,6 +91,7 @@ class SynapseSpec:
     hash_fields: list[str]
     result_ref: TypeRef | None = None  # Python input: deserialize()'s own return type, when it has one
     own_deserialize: bool = True  # False: the class inherits bt.Synapse.deserialize (typed `-> Synapse`)
+    stream: StreamSpec | None = None  # set for `stream: true` (a bt.StreamingSynapse)
 
     @property
     def deserializer(self) -> str:
@@ -92,6 +106,11 @@ class SynapseSpec:
     @property
     def api_name(self) -> str:
         return f"{self.name}API"
+
+    @property
+    def forward_return(self) -> str:
+        """What an axon's forward function returns for this synapse."""
+        return "bt.StreamingSynapse.BTStreamingResponse" if self.stream else self.name
 
     @property
     def fields(self) -> list[FieldSpec]:
@@ -115,3 +134,9 @@ class SubnetSpec:
     # generated; the package imports each synapse, enum and model from `origins`.
     protocol_module: str | None = None
     origins: dict[str, str] = field(default_factory=dict)
+    uses_tensor: bool = False  # protocol.py then defines Tensor, TensorOf and to_tensor
+
+    @property
+    def streams(self) -> bool:
+        """Whether any synapse streams (the package then has _stream.py)."""
+        return any(s.stream is not None for s in self.synapses)

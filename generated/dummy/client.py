@@ -13,16 +13,16 @@ import argparse
 import asyncio
 import base64
 import binascii
+import ipaddress
 import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import bittensor as bt
-from bittensor_wallet import Wallet
 from pydantic import TypeAdapter, ValidationError
 
-from . import NETUID, _aggregate
+from . import NETUID, _aggregate, _runtime
 from .api import DummyAPI
 
 from .protocol import Dummy
@@ -32,8 +32,9 @@ def parse_axon(text: str) -> bt.AxonInfo:
     """`IP:PORT:HOTKEY` -> AxonInfo."""
     try:
         ip, port, hotkey = text.rsplit(":", 2)
+        version = ipaddress.ip_address(ip).version
         return bt.AxonInfo(
-            version=0, ip=ip, port=int(port), ip_type=4, hotkey=hotkey, coldkey=""
+            version=0, ip=ip, port=int(port), ip_type=version, hotkey=hotkey, coldkey=""
         )
     except ValueError:
         raise argparse.ArgumentTypeError(
@@ -101,6 +102,11 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         help="wallets folder (default: %(default)s)",
     )
     group.add_argument(
+        "--create-wallet",
+        action="store_true",
+        help="create the wallet's missing keys WITHOUT a password (local testing only)",
+    )
+    group.add_argument(
         "--subtensor.network",
         dest="network",
         default="finney",
@@ -164,26 +170,40 @@ def request_kwargs(args: argparse.Namespace, names: Sequence[str]) -> dict[str, 
 
 async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
-        wallet = Wallet(
-            name=args.wallet_name, hotkey=args.wallet_hotkey, path=args.wallet_path
+        wallet = _runtime.load_wallet(
+            args.wallet_name,
+            args.wallet_hotkey,
+            args.wallet_path,
+            create=args.create_wallet,
         )
-        wallet.hotkey  # fail early, with a clear message, on a missing hotkey
     except Exception as exc:
+        hint = (
+            "" if args.create_wallet else " (--create-wallet makes a local test wallet)"
+        )
         parser.exit(
             2,
-            f"{parser.prog}: error: cannot load wallet {args.wallet_name}/{args.wallet_hotkey}: {exc}\n",
+            f"{parser.prog}: error: cannot load wallet {args.wallet_name}/{args.wallet_hotkey}: {exc}{hint}\n",
         )
     axons: list[bt.AxonInfo] = args.axons or metagraph_axons(args)
     if not axons:
         parser.exit(1, f"{parser.prog}: no serving axons on netuid {args.netuid}\n")
-    api: Any
+    api_class: Any
     names: list[str]
-    if args.synapse == "dummy":
-        api = DummyAPI(wallet)
+    if args.synapse.replace("-", "_") == "dummy":
+        api_class = DummyAPI
         names = ["dummy_input"]
         timeout = args.timeout or 12.0
     else:
         parser.error(f"unknown synapse {args.synapse!r}")
+    try:
+        external_ip = _runtime.external_ip_for(axon.ip for axon in axons)
+    except Exception as exc:
+        parser.exit(
+            1,
+            f"{parser.prog}: error: cannot look up this machine's public IP ({type(exc).__name__}); offline, query only loopback axons\n",
+        )
+    with _runtime.known_external_ip(external_ip):
+        api = api_class(wallet)
     try:
         synapse = api.prepare_synapse(**request_kwargs(args, names))
     except ValidationError as exc:

@@ -51,6 +51,18 @@ deserialize: Callable[[DetectLanguage], Any] = DetectLanguage.deserialize
 """What the API applies to each answer."""
 
 
+def miner_answer(synapse: DetectLanguage) -> DetectLanguage:
+    """A healthy miner's answer."""
+    return answer(synapse, 0)
+
+
+def answered() -> Any:
+    """The deserialized value of `miner_answer` on the caller's side."""
+    value = deserialize(answer(DetectLanguage(**REQUEST), 0))
+    assert value is not None
+    return value
+
+
 def key(value: object) -> str:
     return _aggregate.canonical(value)
 
@@ -151,7 +163,7 @@ def test_example_client_queries_a_real_axon(
     serve: Callable[..., bt.Axon], wallet: Wallet, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def forward(synapse: DetectLanguage) -> DetectLanguage:
-        return answer(synapse, 0)
+        return miner_answer(synapse)
 
     axon = serve(forward, miner=0)
     hotkey = axon.wallet.hotkey.ss58_address
@@ -169,10 +181,9 @@ def test_example_client_queries_a_real_axon(
         "hello",
     ]
     assert client.main(argv) == 0
-    printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    value = deserialize(answer(DetectLanguage(**REQUEST), 0))
-    assert value is not None
-    assert printed == client.jsonable(expected([_aggregate.Answer(hotkey, value)]))
+    out, err = capsys.readouterr()
+    printed = json.loads(out.strip().splitlines()[-1])
+    assert printed == client.jsonable(expected([_aggregate.Answer(hotkey, answered())]))
 
 
 def test_example_client_fails_when_no_miner_answers(

@@ -47,6 +47,18 @@ deserialize: Callable[[Translate], Any] = Translate.deserialize
 """What the API applies to each answer."""
 
 
+def miner_answer(synapse: Translate) -> Translate:
+    """A healthy miner's answer."""
+    return answer(synapse, 0)
+
+
+def answered() -> Any:
+    """The deserialized value of `miner_answer` on the caller's side."""
+    value = deserialize(answer(Translate(**REQUEST), 0))
+    assert value is not None
+    return value
+
+
 def key(value: object) -> str:
     return _aggregate.canonical(value)
 
@@ -149,7 +161,7 @@ def test_example_client_queries_a_real_axon(
     serve: Callable[..., bt.Axon], wallet: Wallet, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def forward(synapse: Translate) -> Translate:
-        return answer(synapse, 0)
+        return miner_answer(synapse)
 
     axon = serve(forward, miner=0)
     hotkey = axon.wallet.hotkey.ss58_address
@@ -175,10 +187,9 @@ def test_example_client_queries_a_real_axon(
         "{}",
     ]
     assert client.main(argv) == 0
-    printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    value = deserialize(answer(Translate(**REQUEST), 0))
-    assert value is not None
-    assert printed == client.jsonable(expected([_aggregate.Answer(hotkey, value)]))
+    out, err = capsys.readouterr()
+    printed = json.loads(out.strip().splitlines()[-1])
+    assert printed == client.jsonable(expected([_aggregate.Answer(hotkey, answered())]))
 
 
 def test_example_client_fails_when_no_miner_answers(
