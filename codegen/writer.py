@@ -98,8 +98,8 @@ class Plan:
             chunks += difflib.unified_diff(
                 (old or "").splitlines(keepends=True),
                 (new or "").splitlines(keepends=True),
-                fromfile=f"a/{name}" if old is not None else "/dev/null",
-                tofile=f"b/{name}" if new is not None else "/dev/null",
+                fromfile=f"a/{name.lstrip('/')}" if old is not None else "/dev/null",
+                tofile=f"b/{name.lstrip('/')}" if new is not None else "/dev/null",
             )
         return "".join(chunks)
 

@@ -77,3 +77,9 @@ def test_help_teaches() -> None:
     assert result.exit_code == 0
     for word in ("SCHEMA", "--out", "--check", "--diff", "--subnet", "Examples"):
         assert word in result.stdout
+
+
+def test_any_may_default_to_null(tmp_path: Path) -> None:
+    schema = write(tmp_path, "subnet: x\nsynapses:\n  A:\n    request: {extra: {type: any, default: null}}\n    response: {b: int}\n")
+    result = run_cli(schema, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr

@@ -186,3 +186,9 @@ def test_custom_aggregate_delegates_to_the_user_hook(pkg: ModuleType, wallets: l
     finally:
         for a in axons:
             a.stop()
+
+
+def test_results_show_bytes_as_standard_base64(pkg: ModuleType) -> None:
+    """What the client prints can be passed back to a bytes option (standard, not URL-safe, base64)."""
+    assert pkg._aggregate.plain([b"\xfb\xff"]) == ["+/8="]
+    assert pkg._aggregate.plain({"k": pkg.Message(role=pkg.Role.user, content="x")}) == {"k": {"role": "user", "content": "x", "tokens": None}}

@@ -535,7 +535,8 @@ def check_value(typ: t.TypeRef, value: Any, c: dict[str, Any]) -> str | None:
 def _check_type(typ: t.TypeRef, value: Any) -> str | None:
     name = typ.annotation()
     if value is None:
-        return None if typ.nullable else f"null is not a `{name}`; make the type `{name} | None`"
+        ok = typ.nullable or isinstance(typ, t.AnyType)  # `any` includes null
+        return None if ok else f"null is not a `{name}`; make the type `{name} | None`"
     typ = typ.non_null()
     checks: dict[type, Callable[[Any], bool]] = {
         t.IntType: lambda v: isinstance(v, int) and not isinstance(v, bool),

@@ -6,6 +6,7 @@ Only answers with `dendrite.status_code == 200` and a deserialized value
 count. Nothing here raises on a malformed answer: a faulty miner is skipped.
 """
 
+import base64
 import json
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -100,4 +101,8 @@ def plain(value: object) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
-    return to_jsonable_python(value, bytes_mode="base64", fallback=repr)
+    if isinstance(
+        value, bytes
+    ):  # standard base64, as on the wire (pydantic's bytes_mode is URL-safe)
+        return base64.b64encode(value).decode("ascii")
+    return to_jsonable_python(value, fallback=repr)

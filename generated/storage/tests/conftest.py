@@ -16,6 +16,11 @@ from bittensor_wallet import Wallet
 MINERS = 4
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """bittensor 10's own deprecation notices are not this package's: keep the report readable."""
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:bittensor")
+
+
 @pytest.fixture(autouse=True)
 def loopback_ip(monkeypatch: pytest.MonkeyPatch) -> None:
     """bt.Dendrite and bt.Axon look up the public IP online; stay on loopback."""
