@@ -192,3 +192,15 @@ def test_results_show_bytes_as_standard_base64(pkg: ModuleType) -> None:
     """What the client prints can be passed back to a bytes option (standard, not URL-safe, base64)."""
     assert pkg._aggregate.plain([b"\xfb\xff"]) == ["+/8="]
     assert pkg._aggregate.plain({"k": pkg.Message(role=pkg.Role.user, content="x")}) == {"k": {"role": "user", "content": "x", "tokens": None}}
+
+
+def test_client_refuses_bad_options_in_one_line(pkg: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["--axon", "127.0.0.1:1:hk"]
+    for argv, message in [
+        (["--axon", "127.0.0.1:99999:hk", "scalars"], "expected IP:PORT:HOTKEY"),
+        (base + ["--timeout", "0", "scalars"], "seconds > 0"),
+    ]:
+        with pytest.raises(SystemExit) as exit_info:
+            pkg.client.main(argv)
+        assert exit_info.value.code == 2
+        assert message in capsys.readouterr().err

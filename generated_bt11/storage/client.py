@@ -39,11 +39,44 @@ def parse_axon(text: str) -> Endpoint:
     """`IP:PORT:HOTKEY` -> Endpoint."""
     try:
         ip, port, hotkey = text.rsplit(":", 2)
-        return Endpoint(ip.strip("[]"), int(port), hotkey)
+        return Endpoint(ip.strip("[]"), parse_port(port), hotkey)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected IP:PORT:HOTKEY, got {text!r}"
         ) from None
+
+
+def parse_port(text: str) -> int:
+    """A TCP port, 1-65535."""
+    port = int(text)
+    if not 0 < port < 65536:
+        raise ValueError(f"port {port} is out of range")
+    return port
+
+
+def positive_seconds(text: str) -> float:
+    """A timeout in seconds, greater than 0."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds > 0, got {text!r}"
+        )
+    return seconds
+
+
+def request_problems(exc: ValidationError) -> str:
+    """A request the schema refuses, one line per option: `--dummy-input: Input should be ...`."""
+    return "; ".join(
+        (
+            f"--{str(error['loc'][0]).replace('_', '-')}: {error['msg']}"
+            if error["loc"]
+            else error["msg"]
+        )
+        for error in exc.errors()
+    )
 
 
 def parse_bytes(text: str) -> bytes:
@@ -127,7 +160,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--timeout",
-        type=float,
+        type=positive_seconds,
         default=None,
         help="seconds to wait for miners (default: the synapse's)",
     )
@@ -237,17 +270,19 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if args.synapse == "store":
         api = StoreAPI(wallet)
         names = ["encrypted_data", "data_hash", "encryption", "encoding", "ttl_seconds"]
-        timeout = args.timeout or 30.0
+        timeout = args.timeout if args.timeout is not None else 30.0
     elif args.synapse == "retrieve":
         api = RetrieveAPI(wallet)
         names = ["data_hash"]
-        timeout = args.timeout or 30.0
+        timeout = args.timeout if args.timeout is not None else 30.0
     else:
         parser.error(f"unknown synapse {args.synapse!r}")
     try:
         request = api.prepare_synapse(**request_kwargs(args, names))
     except ValidationError as exc:
-        parser.exit(2, f"{parser.prog}: error: invalid request: {exc}\n")
+        parser.exit(
+            2, f"{parser.prog}: error: invalid request: {request_problems(exc)}\n"
+        )
     outcomes = await api.query(axons, request, timeout)
     failed = [o for o in outcomes if not o.ok]
     for o in failed:
