@@ -195,12 +195,13 @@ def test_results_show_bytes_as_standard_base64(pkg: ModuleType) -> None:
 
 
 def test_client_refuses_bad_options_in_one_line(pkg: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
+    client = importlib.import_module("every_type.client")
     base = ["--axon", "127.0.0.1:1:hk"]
     for argv, message in [
         (["--axon", "127.0.0.1:99999:hk", "scalars"], "expected IP:PORT:HOTKEY"),
         (base + ["--timeout", "0", "scalars"], "seconds > 0"),
     ]:
         with pytest.raises(SystemExit) as exit_info:
-            pkg.client.main(argv)
+            client.main(argv)
         assert exit_info.value.code == 2
         assert message in capsys.readouterr().err
