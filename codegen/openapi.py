@@ -44,6 +44,7 @@ def document(spec: SubnetSpec) -> dict[str, Any]:
                     "200": {"description": "The miner's answer", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{s.name}Response"}}}},
                     "401": {"description": "Bad signature, stale or replayed request"},
                     "403": {"description": "Signed for another receiver, or caller blacklisted"},
+                    "422": {"description": "The body doesn't fit the request model"},
                 },
             }
         }
@@ -78,6 +79,8 @@ def _property(f: FieldSpec, strict: bool) -> dict[str, Any]:
             target["pattern"] = value
         else:
             low, high = _SIZE_KEYS.get(target.get("type", ""), ("minLength", "maxLength"))
+            if target.get("contentEncoding") == "base64":
+                value = 4 * -(-value // 3)  # n bytes are 4*ceil(n/3) base64 characters
             target[low if key == "min_length" else high] = value
     if f.description:
         schema["description"] = f.description

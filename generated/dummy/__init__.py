@@ -5,6 +5,14 @@
 The subnet template's dummy protocol; miners double a number.
 """
 
+import bittensor as _bittensor
+
+if not _bittensor.__version__.startswith("10."):
+    raise ImportError(
+        f"the dummy package needs bittensor>=10,<11 (see its requirements.txt); "
+        f"this environment has bittensor {_bittensor.__version__}"
+    )
+
 from .api import DummyAPI
 
 from .protocol import Dummy

@@ -5,6 +5,14 @@
 Forecast where an asset's price goes next.
 """
 
+import bittensor as _bittensor
+
+if not _bittensor.__version__.startswith("10."):
+    raise ImportError(
+        f"the prediction package needs bittensor>=10,<11 (see its requirements.txt); "
+        f"this environment has bittensor {_bittensor.__version__}"
+    )
+
 from .api import ForecastAPI, PricePointAPI
 
 from .protocol import Forecast, PricePoint

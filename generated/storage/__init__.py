@@ -5,6 +5,14 @@
 Store encrypted data on miners and retrieve it by its hash.
 """
 
+import bittensor as _bittensor
+
+if not _bittensor.__version__.startswith("10."):
+    raise ImportError(
+        f"the storage package needs bittensor>=10,<11 (see its requirements.txt); "
+        f"this environment has bittensor {_bittensor.__version__}"
+    )
+
 from .api import StoreAPI, RetrieveAPI
 
 from .protocol import Encoding, EncryptionPayload, Store, Retrieve

@@ -5,6 +5,14 @@
 A translation subnet's protocol, written by hand as subnets write theirs.
 """
 
+import bittensor as _bittensor
+
+if not _bittensor.__version__.startswith("10."):
+    raise ImportError(
+        f"the translate package needs bittensor>=10,<11 (see its requirements.txt); "
+        f"this environment has bittensor {_bittensor.__version__}"
+    )
+
 from .api import TranslateAPI, DetectLanguageAPI
 
 from schemas.translate import Language, Glossary, Translate, DetectLanguage

@@ -71,7 +71,7 @@ async def post_all(
     async with httpx.AsyncClient(timeout=timeout) as client:
         return list(
             await asyncio.gather(
-                *(post(client, wallet, a, path, body, model) for a in axons)
+                *(post(client, wallet, a, path, body, model, timeout) for a in axons)
             )
         )
 
@@ -83,14 +83,19 @@ async def post(
     path: str,
     body: bytes,
     model: type[R],
+    timeout: float,
 ) -> Outcome[R]:
+    # Signing problems (a missing hotkey file, an unusable key) are the caller's: they raise.
+    headers = http_auth.sign(
+        wallet, method="POST", path=path, body=body, receiver_ss58=axon.hotkey
+    )
+    headers["Content-Type"] = "application/json"
     try:
-        headers = http_auth.sign(
-            wallet, method="POST", path=path, body=body, receiver_ss58=axon.hotkey
-        )
-        headers["Content-Type"] = "application/json"
-        reply = await client.post(url(axon, path), content=body, headers=headers)
-    except (httpx.HTTPError, OSError, ValueError) as exc:
+        async with asyncio.timeout(
+            timeout
+        ):  # a deadline for the whole answer, not per read
+            reply = await client.post(url(axon, path), content=body, headers=headers)
+    except (httpx.HTTPError, OSError, TimeoutError) as exc:
         return Outcome(axon, None, None, f"{type(exc).__name__}: {exc}")
     if reply.status_code != 200:
         return Outcome(axon, reply.status_code, None, reply.text[:200])

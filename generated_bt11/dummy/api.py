@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import bittensor as bt
 
 from . import _aggregate, _transport
-from ._transport import AxonLike, Outcome
+from ._transport import AxonLike, Endpoint, Outcome
 from .hooks import dummy as dummy_hooks
 from .protocol import DummyRequest, DummyResponse
 
@@ -59,9 +59,13 @@ class DummyAPI:
         timeout: float = 12.0,
     ) -> list[Outcome[DummyResponse]]:
         """Send a prepared request to every axon; one Outcome per axon, in order."""
-        targets: list[AxonLike] = (
-            list(axons) if isinstance(axons, Sequence) else [axons]
-        )
+        targets: list[AxonLike]
+        if isinstance(axons, Endpoint) or not isinstance(
+            axons, Sequence
+        ):  # an Endpoint is a tuple too
+            targets = [axons]
+        else:
+            targets = list(axons)
         body = request.model_dump_json().encode()
         return await _transport.post_all(
             self.wallet, targets, self.path, body, DummyResponse, timeout

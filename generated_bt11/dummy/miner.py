@@ -19,6 +19,9 @@ import bittensor as bt
 import uvicorn
 from bittensor import http_auth
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 
 from .handlers import dummy as dummy_handlers
 from .protocol import DummyRequest, DummyResponse
@@ -82,6 +85,19 @@ def build_app(
     )
     overrides = handlers or {}
     auth = Authenticator(hotkey, nonce_store, max_age)
+
+    async def unreadable_body(request: Request, exc: Exception) -> Response:
+        """Authentication first: a request that fails it gets 401/403 even when its body is malformed."""
+        try:
+            await auth(request)
+        except HTTPException as denied:
+            return JSONResponse(
+                {"detail": denied.detail}, status_code=denied.status_code
+            )
+        assert isinstance(exc, RequestValidationError)
+        return await request_validation_exception_handler(request, exc)
+
+    app.add_exception_handler(RequestValidationError, unreadable_body)
 
     @app.post(
         "/Dummy",

@@ -5,6 +5,14 @@
 Store encrypted data on miners and retrieve it by its hash.
 """
 
+import bittensor as _bittensor
+
+if not _bittensor.__version__.startswith("11."):
+    raise ImportError(
+        f"the storage package needs bittensor>=11,<12 (see its requirements.txt); "
+        f"this environment has bittensor {_bittensor.__version__}"
+    )
+
 from ._transport import Endpoint, Outcome
 from .api import StoreAPI, RetrieveAPI
 from .protocol import (

@@ -130,12 +130,16 @@ def test_miner_rejects_what_btauth_rejects(
         assert (
             http.post(url, content=body, headers=headers).status_code == 401
         ), "replay accepted"
-        tampered = (
-            body.replace(b"}", b' , "x": 1}', 1) if body != b"{}" else b'{"x": 1}'
-        )
+        tampered = body + b" "  # still the same JSON, no longer what was signed
         assert (
             http.post(
                 url, content=tampered, headers=signed(validator, miner.hotkey, body)
+            ).status_code
+            == 401
+        )
+        assert (
+            http.post(
+                url, content=b'{"', headers={"Content-Type": "application/json"}
             ).status_code
             == 401
         )
