@@ -29,7 +29,7 @@ GENERATED_NAMES = frozenset(
     {"WireBytes", "Field", "BaseModel", "Any", "ClassVar", "Literal", "Annotated", "SubnetsAPI", "Endpoint"}
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
-PACKAGE_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through
 
 
 def snake_case(name: str) -> str:
@@ -39,9 +39,13 @@ def snake_case(name: str) -> str:
 
 
 class Builder:
-    def __init__(self, doc: Document, schema: SchemaDef, subnet_override: str | None = None) -> None:
+    def __init__(
+        self, doc: Document, schema: SchemaDef, subnet_override: str | None = None, broken: set[Path_] | None = None
+    ) -> None:
         self.doc = doc
         self.schema = schema
+        self.broken = broken or set()  # units whose shape was already reported: skip their contents
+        self.broken_names = {str(p[1]) for p in self.broken if len(p) == 2 and p[0] in ("enums", "models")}
         self.errors = Collector(doc.file)
         self.subnet_override = subnet_override
         self.named: dict[str, t.TypeRef] = {}
@@ -56,7 +60,10 @@ class Builder:
     def build(self) -> SubnetSpec:
         s = self.schema
         name = self.subnet_override or s.subnet
-        self.check_package(name, ("subnet",))
+        if self.subnet_override:
+            self.check_package(name, (), "--subnet")
+        elif ("subnet",) not in self.broken:
+            self.check_package(name, ("subnet",), "subnet")
         self.check_type_names()
         enums = [self.build_enum(n, v) for n, v in s.enums.items()]
         model_refs = {n: t.ModelRef(n) for n in s.models}
@@ -77,15 +84,25 @@ class Builder:
         )
 
     # ---- names ---------------------------------------------------------
-    def check_package(self, name: str, path: Path_) -> None:
-        if not PACKAGE_RE.match(name) or keyword.iskeyword(name):
-            self.error(path, f"subnet {name!r} is not a valid package name; use snake_case letters, digits and _ (e.g. `my_subnet`)", value=True)
+    def check_package(self, name: str, path: Path_, what: str) -> None:
+        """The package name becomes a directory under --out: it must be a plain identifier, never a path."""
+
+        def report(message: str) -> None:
+            if path:
+                self.error(path, message, value=True)
+            else:
+                self.errors.add(message)  # a command-line option: no position in the file
+
+        if not PACKAGE_RE.fullmatch(name):
+            report(f"{what} {name!r} is not a valid package name; use lowercase letters, digits and _, starting with a letter (e.g. `my_subnet`)")
+        elif keyword.iskeyword(name) or keyword.issoftkeyword(name):
+            report(f"{what} {name!r} is a Python keyword, so it can't be imported; pick another name (e.g. `{name}_subnet`)")
         elif name in DENIED_PACKAGES:
-            self.error(path, f"subnet {name!r} would shadow the `{name}` module; pick another name", value=True)
+            report(f"{what} {name!r} would shadow the `{name}` module; pick another name (e.g. `{name}_subnet`)")
 
     def check_identifier(self, name: str, path: Path_, what: str) -> bool:
         if not name.isidentifier() or not name.isascii():
-            self.error(path, f"{what} {name!r} is not a valid Python identifier")
+            self.error(path, f"{what} {name!r} is not a valid Python identifier; use ASCII letters, digits and _, not starting with a digit")
             return False
         if keyword.iskeyword(name) or keyword.issoftkeyword(name):
             self.error(path, f"{what} {name!r} is a Python keyword; rename it (e.g. `{name}_`)")
@@ -93,7 +110,7 @@ class Builder:
         return True
 
     def check_type_names(self) -> None:
-        seen: dict[str, tuple[str, Path_]] = {}
+        seen: dict[str, tuple[str, str, Path_]] = {}
         groups = [("enum", "enums", self.schema.enums), ("model", "models", self.schema.models), ("synapse", "synapses", self.schema.synapses)]
         for what, key, names in groups:
             for name in names:
@@ -106,12 +123,12 @@ class Builder:
                     self.error(path, f"{what} name {name!r} is a built-in type name; rename it")
                 lower = name.lower()
                 if lower in seen:
-                    other, other_path = seen[lower]
+                    other_what, other, other_path = seen[lower]
                     line = self.doc.position(other_path)[0]
-                    same = "the same name" if other == name else f"a name that differs only in case from {other!r}"
-                    self.error(path, f"{what} {name!r} has {same} (line {line}); names must differ case-insensitively")
+                    same = "the same name as" if other == name else "a name that differs only in case from"
+                    self.error(path, f"{what} {name!r} has {same} {other_what} {other!r} (line {line}); enum, model and synapse names must differ, ignoring case")
                 else:
-                    seen[lower] = (name, path)
+                    seen[lower] = (what, name, path)
 
     def check_field_name(self, name: str, path: Path_, *, on_synapse: bool) -> bool:
         if not self.check_identifier(name, path, "field"):
@@ -123,10 +140,10 @@ class Builder:
             self.error(path, f"field {name!r} shadows bittensor.Synapse.{name}; rename it (e.g. `{name}_value`)")
             return False
         if on_synapse and name in API_PARAMS:
-            self.error(path, f"field {name!r} clashes with a parameter of the generated API call; rename it")
+            self.error(path, f"field {name!r} clashes with a parameter of the generated API call; rename it (e.g. `{name}_value`)")
             return False
         if hasattr(BaseModel, name):
-            self.error(path, f"field {name!r} shadows pydantic.BaseModel.{name}; rename it")
+            self.error(path, f"field {name!r} shadows pydantic.BaseModel.{name}; rename it (e.g. `{name}_value`)")
             return False
         return True
 
@@ -134,7 +151,9 @@ class Builder:
     def build_enum(self, name: str, values: list[str | int]) -> EnumSpec:
         path: Path_ = ("enums", name)
         members: list[tuple[str, str | int]] = []
-        if not values:
+        if path in self.broken:
+            values = []
+        if not values and path not in self.broken:
             self.error(path, f"enum {name!r} needs at least one value")
         kinds = {type(v) for v in values}
         if len(kinds) > 1:
@@ -165,7 +184,8 @@ class Builder:
             parsed[mname] = {}
             for fname, entry in mdef.fields.items():
                 fdef = _as_def(entry)
-                typ = self.parse(fdef.type, ("models", mname, "fields", fname))
+                fpath: Path_ = ("models", mname, "fields", fname)
+                typ = None if fpath in self.broken else self.parse(fdef.type, fpath)
                 parsed[mname][fname] = (fdef, typ)
             deps[mname] = {
                 r.name for _, typ in parsed[mname].values() if typ for r in typ.walk() if isinstance(r, t.ModelRef)
@@ -176,6 +196,8 @@ class Builder:
             fields = []
             for fname, (fdef, typ) in parsed[mname].items():
                 path: Path_ = ("models", mname, "fields", fname)
+                if typ is not None and any(isinstance(r, t.ModelRef) and r.name in self.broken_names for r in typ.walk()):
+                    continue  # refers to a recursive or malformed model, reported once at the model
                 if self.check_field_name(fname, path, on_synapse=False) and typ is not None:
                     f = self.build_field(fname, fdef, typ, path, role="model")
                     if f:
@@ -196,7 +218,8 @@ class Builder:
                 return
             if state.get(name) == 1:
                 cycle = trail[trail.index(name):] + [name]
-                self.error(("models", name), "recursive models are not supported: " + " -> ".join(cycle))
+                self.broken_names.update(cycle)
+                self.error(("models", name), "recursive models are not supported: " + " -> ".join(cycle) + "; make one link `any` or refer by id")
                 return
             state[name] = 1
             for dep in sorted(deps[name]):
@@ -217,6 +240,8 @@ class Builder:
             where = path + ("type",) if (path + ("type",)) in self.doc.values else path
             self.error(where, str(exc), value=True)
             return None
+        if any(isinstance(r, (t.EnumRef, t.ModelRef)) and r.name in self.broken_names for r in typ.walk()):
+            return None  # uses an enum or model whose own problems were reported
         if any(isinstance(r, t.BytesType) for r in typ.walk()):
             self.uses_bytes = True
         return typ
@@ -296,7 +321,7 @@ class Builder:
                     self.error(fpath, f"field {fname!r} is both a {seen[fname]} and a {role} field; a field has one role")
                     continue
                 seen[fname] = role
-                if not self.check_field_name(fname, fpath, on_synapse=True):
+                if not self.check_field_name(fname, fpath, on_synapse=True) or fpath in self.broken:
                     continue
                 fdef = _as_def(entry)
                 typ = self.parse(fdef.type, fpath)
@@ -469,17 +494,22 @@ def check_value(typ: t.TypeRef, value: Any, c: dict[str, Any]) -> str | None:
 def _check_type(typ: t.TypeRef, value: Any) -> str | None:
     name = typ.annotation()
     if value is None:
-        return None if typ.nullable else f"null is not a `{name}`; make the type `{name} | None`"
+        return None if typ.nullable else f"null is not a valid `{name}`; make the type `{name} | None`"
     typ = typ.non_null()
     checks: dict[type, Callable[[Any], bool]] = {
         t.IntType: lambda v: isinstance(v, int) and not isinstance(v, bool),
-        t.FloatType: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
+        t.FloatType: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
         t.StrType: lambda v: isinstance(v, str),
         t.BoolType: lambda v: isinstance(v, bool),
         t.BytesType: lambda v: isinstance(v, bytes),
     }
     if type(typ) in checks:
-        return None if checks[type(typ)](value) else f"expected {name}" + (" (use YAML !!binary)" if isinstance(typ, t.BytesType) else "")
+        if not checks[type(typ)](value):
+            hint = {t.BytesType: " (use YAML !!binary)", t.BoolType: " (true or false)"}.get(type(typ), "")
+            return f"expected {name}{hint}"
+        if isinstance(value, float) and not math.isfinite(value):
+            return "not a finite number; Python and JSON have no literal for inf/nan"
+        return None
     if isinstance(typ, t.AnyType):
         return _check_plain(value)
     if isinstance(typ, (t.LiteralType, t.EnumRef)):
@@ -507,7 +537,7 @@ def _check_plain(value: Any) -> str | None:
         return next((p for p in map(_check_plain, value.values()) if p), None)
     if value is None or isinstance(value, (str, int, float, bool)):
         return None
-    return f"{type(value).__name__} values can't be sent as JSON"
+    return f"{type(value).__name__} values can't be sent as JSON; quote it to mean text"
 
 
 def _contains(typ: t.TypeRef, kinds: tuple[type, ...]) -> bool:
