@@ -7,6 +7,7 @@ the document maps back to ``LINE:COL`` for error messages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,7 @@ MAX_VALUES = 100_000
 """A schema is small; more values than this means an alias bomb, not a subnet."""
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
@@ -164,14 +166,18 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), inner) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        value = self.loader.construct_object(node, deep=True)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            char = _SURROGATE.search(value).group()  # type: ignore[union-attr]
+            self.errors.add(f"text contains U+{ord(char):04X}, half of a surrogate pair, which can't be written as UTF-8; write the whole character", *_mark(node))
+        return value
 
     def key(self, node: yaml.Node) -> str | None:
         if not isinstance(node, yaml.ScalarNode):
             self.errors.add("mapping keys must be names, not lists or mappings", *_mark(node))
             return None
         key = self.loader.construct_object(node)
-        if not isinstance(key, (str, int)) or isinstance(key, bool):
+        if not isinstance(key, (str, int)) or isinstance(key, bool) or (isinstance(key, str) and _SURROGATE.search(key)):
             self.errors.add(f"mapping keys must be names, not {key!r}; quote it if it is a name", *_mark(node))
             return None
         return str(key)

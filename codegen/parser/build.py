@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import enum
 import keyword
 import math
 import re
@@ -25,6 +26,19 @@ SYNAPSE_NAMES = frozenset(
 )
 # Parameters of the generated API call, and names the generated modules define.
 API_PARAMS = frozenset({"axons", "self", "synapse", "responses"})
+# Names the generated class bodies and methods read: a field of that name would shadow them there.
+CLASS_BODY_NAMES = frozenset(
+    "str int float bool bytes list dict tuple Any Literal ClassVar Annotated WireBytes Field BaseModel bt enum base64".split()
+)
+# The example client's own options (field options are --name-with-dashes, values land in args.<name>).
+CLIENT_OPTIONS = {
+    "help": "--help",
+    "netuid": "--netuid",
+    "network": "--subtensor.network",
+    "wallet_name": "--wallet.name",
+    "wallet_hotkey": "--wallet.hotkey",
+    "wallet_path": "--wallet.path",
+}
 GENERATED_NAMES = frozenset(
     {"WireBytes", "Field", "BaseModel", "Any", "ClassVar", "Literal", "Annotated", "SubnetsAPI", "Endpoint"}
 )
@@ -130,8 +144,15 @@ class Builder:
                 else:
                     seen[lower] = (what, name, path)
 
-    def check_field_name(self, name: str, path: Path_, *, on_synapse: bool) -> bool:
+    def check_field_name(self, name: str, path: Path_, *, on_synapse: bool, request: bool = False) -> bool:
         if not self.check_identifier(name, path, "field"):
+            return False
+        schema_names = {*self.schema.enums, *self.schema.models, *self.schema.synapses}
+        if name in CLASS_BODY_NAMES or name in schema_names or name.endswith("_hooks"):
+            self.error(path, f"field {name!r} would shadow the name `{name}` that the generated code uses; rename it (e.g. `{name.lower()}_value`)")
+            return False
+        if request and name in CLIENT_OPTIONS:
+            self.error(path, f"request field {name!r} clashes with the example client's `{CLIENT_OPTIONS[name]}` option; rename it (e.g. `{name}_value`)")
             return False
         if name.startswith("_") or name.startswith("model_"):
             self.error(path, f"field {name!r}: names starting with `_` or `model_` are reserved by pydantic")
@@ -167,9 +188,9 @@ class Builder:
                 self.error(path + (i,), f"enum {name!r}: value {value!r} must be non-empty with no surrounding spaces", value=True)
                 continue
             member = _member_name(value)
-            if member in seen_names:
-                self.error(path + (i,), f"enum {name!r}: values {seen_names[member]!r} and {value!r} map to the same member name {member!r}", value=True)
-                continue
+            base, n = member, 2
+            while member in seen_names:  # values that differ only in punctuation, e.g. 'a b' and 'a-b'
+                member, n = f"{base}_{n}", n + 1
             seen_names[member] = value
             members.append((member, value))
         ref = t.EnumRef(name, tuple(members))
@@ -321,7 +342,7 @@ class Builder:
                     self.error(fpath, f"field {fname!r} is both a {seen[fname]} and a {role} field; a field has one role")
                     continue
                 seen[fname] = role
-                if not self.check_field_name(fname, fpath, on_synapse=True) or fpath in self.broken:
+                if not self.check_field_name(fname, fpath, on_synapse=True, request=role == "request") or fpath in self.broken:
                     continue
                 fdef = _as_def(entry)
                 typ = self.parse(fdef.type, fpath)
@@ -581,7 +602,12 @@ def _model_samples(name: str, fields: list[FieldSpec]) -> list[t.Sample]:
     return list({s.expr: s for s in out}.values())
 
 
+# Names a member must not take: they would shadow Enum machinery or str/int methods.
+_MEMBER_RESERVED = frozenset(dir(enum.StrEnum)) | frozenset(dir(enum.IntEnum)) | {"name", "value", "mro"}
+
+
 def _member_name(value: str | int) -> str:
+    """A readable identifier for an enum value (the value itself is always written with repr)."""
     if isinstance(value, int):
         return f"V{value}" if value >= 0 else f"MINUS_{-value}"
     name = re.sub(r"\W", "_", value, flags=re.ASCII)
@@ -589,7 +615,7 @@ def _member_name(value: str | int) -> str:
         name = "V_" + name
     if name.startswith("_"):
         name = "V" + name
-    if keyword.iskeyword(name) or name in {"name", "value", "mro"}:
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _MEMBER_RESERVED:
         name += "_"
     return name
 

@@ -26,8 +26,8 @@ REQUEST: dict[str, Any] = {
 
 def answer(synapse: Dummy, variant: int) -> Dummy:
     """Fill the response fields as a miner would (variant picks a sample value)."""
-    dummy_output: list[int] = [1, 2, 3]
-    synapse.dummy_output = dummy_output[variant % len(dummy_output)]
+    _dummy_output: list[int] = [1, 2, 3]
+    synapse.dummy_output = _dummy_output[variant % len(_dummy_output)]
     return synapse
 
 
@@ -150,8 +150,7 @@ def test_example_client_queries_a_real_axon(
         "default",
         "--axon",
         f"127.0.0.1:{axon.port}:{hotkey}",
-        "--dummy-input",
-        "1",
+        "--dummy-input=1",
     ]
     assert client.main(argv) == 0
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -174,8 +173,7 @@ def test_example_client_fails_when_no_miner_answers(
         f"127.0.0.1:{dead_axon('x').port}:5C4hrfjw9DjXZTzV3MwzrrAr9P1MJhSrvWGWqi1eSuyUpnhM",
         "--timeout",
         "2",
-        "--dummy-input",
-        "1",
+        "--dummy-input=1",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err

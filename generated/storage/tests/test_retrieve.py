@@ -26,8 +26,8 @@ REQUEST: dict[str, Any] = {
 
 def answer(synapse: Retrieve, variant: int) -> Retrieve:
     """Fill the response fields as a miner would (variant picks a sample value)."""
-    encrypted_data: list[bytes] = [b"\x00\xffdata", b"\x01bytes\x7f"]
-    synapse.encrypted_data = encrypted_data[variant % len(encrypted_data)]
+    _encrypted_data: list[bytes] = [b"\x00\xffdata", b"\x01bytes\x7f"]
+    synapse.encrypted_data = _encrypted_data[variant % len(_encrypted_data)]
     return synapse
 
 
@@ -153,8 +153,7 @@ def test_example_client_queries_a_real_axon(
         "--axon",
         f"127.0.0.1:{axon.port}:{hotkey}",
         "retrieve",
-        "--data-hash",
-        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+        "--data-hash=5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
     ]
     assert client.main(argv) == 0
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -178,8 +177,7 @@ def test_example_client_fails_when_no_miner_answers(
         "--timeout",
         "2",
         "retrieve",
-        "--data-hash",
-        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+        "--data-hash=5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err
