@@ -35,7 +35,9 @@ async def _query(
 
 
 class DummyAPI(SubnetsAPI):
-    """Query miners with the `Dummy` synapse: The template's dummy protocol.
+    """Query miners with the `Dummy` synapse.
+
+    The template's dummy protocol.
 
     Answers are combined with `aggregate: all`. Example::
 

@@ -35,7 +35,9 @@ async def _query(
 
 
 class StoreAPI(SubnetsAPI):
-    """Query miners with the `Store` synapse: Ask a miner to store an encrypted chunk.
+    """Query miners with the `Store` synapse.
+
+    Ask a miner to store an encrypted chunk.
 
     Answers are combined with `aggregate: by_hotkey`. Example::
 
@@ -105,7 +107,9 @@ class StoreAPI(SubnetsAPI):
 
 
 class RetrieveAPI(SubnetsAPI):
-    """Query miners with the `Retrieve` synapse: Fetch a chunk back by its hash.
+    """Query miners with the `Retrieve` synapse.
+
+    Fetch a chunk back by its hash.
 
     Answers are combined with `aggregate: majority`. Example::
 
