@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import enum
 import keyword
@@ -25,6 +26,7 @@ SYNAPSE_NAMES = frozenset(
     "get_required_fields to_headers body_hash parse_headers_to_inputs from_headers set_name_type".split()
 )
 # Parameters of the generated API call, and names the generated modules define.
+BUILTINS = frozenset(dir(builtins))
 API_PARAMS = frozenset({"axons", "self", "synapse", "responses"})
 # Names the generated class bodies and methods read: a field of that name would shadow them there.
 CLASS_BODY_NAMES = frozenset(
@@ -39,8 +41,16 @@ CLIENT_OPTIONS = {
     "wallet_hotkey": "--wallet.hotkey",
     "wallet_path": "--wallet.path",
 }
+# Module-level names of the generated modules, which import every enum, model and synapse
+# name next to their own (tests/test_properties.py checks this list against the templates).
 GENERATED_NAMES = frozenset(
-    {"WireBytes", "Field", "BaseModel", "Any", "ClassVar", "Literal", "Annotated", "SubnetsAPI", "Endpoint"}
+    "WireBytes Field BaseModel Any ClassVar Literal Annotated SubnetsAPI Endpoint AxonTarget NETUID S T Answer "
+    "BeforeValidator PlainSerializer TypeAdapter ValidationError Callable Iterable Sequence Wallet Generic "
+    "NamedTuple TypeVar to_jsonable_python argparse asyncio base64 binascii bt enum json sys "
+    "answers attribute by_hotkey canonical collect_all first majority plain succeeded add_common_options "
+    "build_parser choice_option json_option jsonable main metagraph_axons parse_axon parse_bytes request_kwargs "
+    "query protocol api client hooks tests REQUEST answer reply key expected close dead_axon wallet_dir pytest "
+    "Result prepare aggregate postprocess".split()
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
 PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through
@@ -133,8 +143,10 @@ class Builder:
                     continue
                 if name in GENERATED_NAMES or name.endswith("API") and name[:-3] in self.schema.synapses:
                     self.error(path, f"{what} name {name!r} clashes with a name the generated code defines; rename it")
-                if name in t.SCALARS or name.lower() in {"list", "dict", "optional", "literal", "tensor", "union"}:
+                elif name in t.SCALARS or name.lower() in {"list", "dict", "optional", "literal", "tensor", "union"}:
                     self.error(path, f"{what} name {name!r} is a built-in type name; rename it")
+                elif name in BUILTINS:
+                    self.error(path, f"{what} name {name!r} would shadow the Python builtin `{name}` in the generated code; rename it")
                 lower = name.lower()
                 if lower in seen:
                     other_what, other, other_path = seen[lower]
@@ -143,6 +155,17 @@ class Builder:
                     self.error(path, f"{what} {name!r} has {same} {other_what} {other!r} (line {line}); enum, model and synapse names must differ, ignoring case")
                 else:
                     seen[lower] = (what, name, path)
+        modules: dict[str, str] = {}
+        for name in self.schema.synapses:
+            if not name.isidentifier() or keyword.iskeyword(name) or keyword.issoftkeyword(name):
+                continue  # reported above
+            module = snake_case(name)
+            path = ("synapses", name)
+            if keyword.iskeyword(module) or keyword.issoftkeyword(module):
+                self.error(path, f"synapse {name!r} would get the module name `{module}`, a Python keyword; rename it")
+            elif module in modules and modules[module].lower() != name.lower():  # same-but-case: reported above
+                self.error(path, f"synapses {modules[module]!r} and {name!r} would both get the module name `{module}`; rename one")
+            modules.setdefault(module, name)
 
     def check_field_name(self, name: str, path: Path_, *, on_synapse: bool, request: bool = False) -> bool:
         if not self.check_identifier(name, path, "field"):
@@ -515,7 +538,7 @@ def check_value(typ: t.TypeRef, value: Any, c: dict[str, Any]) -> str | None:
 def _check_type(typ: t.TypeRef, value: Any) -> str | None:
     name = typ.annotation()
     if value is None:
-        return None if typ.nullable else f"null is not a valid `{name}`; make the type `{name} | None`"
+        return None if typ.nullable or isinstance(typ, t.AnyType) else f"null is not a valid `{name}`; make the type `{name} | None`"
     typ = typ.non_null()
     checks: dict[type, Callable[[Any], bool]] = {
         t.IntType: lambda v: isinstance(v, int) and not isinstance(v, bool),
