@@ -423,6 +423,8 @@ class Builder:
                 typing_names.add(line.rsplit(" ", 1)[1])
         if self.uses_bytes:
             typing_names.update({"Annotated", "Any"})
+        if any(f.field_call.startswith(CAST_DEFAULT) for f in every):
+            typing_names.add("cast")
         lines = []
         if self.uses_bytes:
             lines.append("import base64")
@@ -497,19 +499,34 @@ def decide_field(name: str, fdef: FieldDef, typ: t.TypeRef, constraints: dict[st
     )
 
 
+CAST_DEFAULT = "Field(default_factory=lambda: cast("
+
+
 def _default_kw(typ: t.TypeRef, default: Any) -> str:
     if default is not None and typ.mutable:
-        return f"default_factory=lambda: {default_expr(typ, default)}"
+        value = default_expr(typ, default)
+        if default:
+            # mypy infers a display's type from its items (['a'] is list[str], not
+            # list[Literal['a']]; [[1], ['x']] is list[object]): say what it is
+            value = f"cast({typ.non_null().annotation(wire=True)}, {value})"
+        return f"default_factory=lambda: {value}"
     return f"default={default_expr(typ, default)}"
 
 
 def default_expr(typ: t.TypeRef, value: Any) -> str:
+    """A Python expression for a (checked) default: floats as floats, enum values as members."""
     base = typ.non_null()
-    if value is not None and isinstance(base, t.EnumRef):
+    if value is None:
+        return "None"
+    if isinstance(base, t.EnumRef):
         member = next(m for m, v in base.members if v == value)
         return f"{base.name}.{member}"
-    if isinstance(base, t.FloatType) and isinstance(value, int):
-        value = float(value)
+    if isinstance(base, t.FloatType):
+        return py_literal(float(value))
+    if isinstance(base, t.ListType):
+        return "[" + ", ".join(default_expr(base.item, v) for v in value) + "]"
+    if isinstance(base, t.DictType):
+        return "{" + ", ".join(f"{k!r}: {default_expr(base.value, v)}" for k, v in value.items()) + "}"
     return py_literal(value)
 
 

@@ -73,7 +73,8 @@ class Validation:
             return []
         for i, value in enumerate(raw):
             if isinstance(value, bool) or not isinstance(value, (str, int)):
-                hint = f"; quote it (`'{str(value).lower()}'`) to mean text" if isinstance(value, bool) or value is None else ""
+                hint = f"; quote it (`'{str(value).lower()}'`) to mean text" if isinstance(value, bool) else ""
+                hint = "; an empty entry: write a value or remove the comma" if value is None else hint
                 self.error(path + (i,), f"enum {path[-1]!r}: value {value!r} is not a string or an integer{hint}")
                 self.broken.add(path)
         return raw if path not in self.broken else []
@@ -186,9 +187,14 @@ def _level(path: Path_) -> type[BaseModel] | None:
 
 
 def _kind(value: Any) -> str:
+    """What the user wrote, in YAML terms."""
     if value is None:
         return "empty (null)"
-    return {list: "a list", dict: "a mapping", bool: "true/false", str: "a string"}.get(type(value), f"the number {value!r}" if isinstance(value, (int, float)) else type(value).__name__)
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    return {list: "a list", dict: "a mapping", str: "a string"}.get(type(value), type(value).__name__)
 
 
 # What a key of each kind must hold, said the way a user would fix it.

@@ -115,6 +115,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
 
 def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty = Dummy(**REQUEST)
+    empty.dummy_output = None  # a miner that answered without filling it
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = DummyAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])

@@ -117,6 +117,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
 
 def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty = Retrieve(**REQUEST)
+    empty.encrypted_data = None  # a miner that answered without filling it
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = RetrieveAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
