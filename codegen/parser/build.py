@@ -50,7 +50,7 @@ GENERATED_NAMES = frozenset(
     "answers attribute by_hotkey canonical collect_all first majority plain succeeded add_common_options "
     "build_parser choice_option json_option jsonable main metagraph_axons parse_axon parse_bytes request_kwargs "
     "query protocol api client hooks tests REQUEST answer reply key expected close dead_axon wallet_dir pytest "
-    "Result prepare aggregate postprocess".split()
+    "Result prepare aggregate postprocess cast".split()
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
 PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through
