@@ -50,7 +50,7 @@ GENERATED_NAMES = frozenset(
     "answers attribute by_hotkey canonical collect_all first majority plain succeeded add_common_options "
     "build_parser choice_option json_option jsonable main metagraph_axons parse_axon parse_bytes request_kwargs "
     "query protocol api client hooks tests REQUEST answer reply key expected close dead_axon wallet_dir pytest "
-    "Result prepare aggregate postprocess cast".split()
+    "Result prepare aggregate postprocess".split()
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
 PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through
@@ -423,8 +423,6 @@ class Builder:
                 typing_names.add(line.rsplit(" ", 1)[1])
         if self.uses_bytes:
             typing_names.update({"Annotated", "Any"})
-        if any(f.field_call.startswith(CAST_DEFAULT) for f in every):
-            typing_names.add("cast")
         lines = []
         if self.uses_bytes:
             lines.append("import base64")
@@ -499,16 +497,13 @@ def decide_field(name: str, fdef: FieldDef, typ: t.TypeRef, constraints: dict[st
     )
 
 
-CAST_DEFAULT = "Field(default_factory=lambda: cast("
-
-
 def _default_kw(typ: t.TypeRef, default: Any) -> str:
     if default is not None and typ.mutable:
         value = default_expr(typ, default)
         if default:
-            # mypy infers a display's type from its items (['a'] is list[str], not
-            # list[Literal['a']]; [[1], ['x']] is list[object]): say what it is
-            value = f"cast({typ.non_null().annotation(wire=True)}, {value})"
+            # Built through its own type: mypy infers a bare display from its items
+            # (['a'] is list[str], not list[Literal['a']]; [[1], ['x']] is list[object]).
+            value = f"{typ.non_null().annotation(wire=True)}({value})"
         return f"default_factory=lambda: {value}"
     return f"default={default_expr(typ, default)}"
 
