@@ -18,6 +18,8 @@ from codegen.parser import build
 from codegen.parser.types import SCALARS
 
 AGGREGATES = ["all", "first", "majority", "by_hotkey", "custom"]
+# Patterns a sample can't be derived for, each with a matching example (quotes and backslashes too).
+PATTERNS = {"^[a-z]+$": "abc", "^[0-9]{2,4}$": "2024", '^[^"]*"[^"]*$': 'say "x', r"^\\\d+\.\w$": "\\12.x"}
 # Any character but surrogates (not UTF-8); text may hold quotes, backslashes, controls, emoji.
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 
@@ -102,6 +104,9 @@ def constraints(draw: st.DrawFn, kind: Kind) -> dict[str, Any]:
             out[draw(st.sampled_from(["ge", "gt"]))] = lo
         if draw(st.booleans()):
             out[draw(st.sampled_from(["le", "lt"]))] = hi
+    if base[0] == "str" and draw(st.integers(0, 3)) == 0:
+        out["pattern"] = draw(st.sampled_from(sorted(PATTERNS)))  # with its example (see field)
+        return out
     if base[0] in ("str", "bytes", "list", "dict") and draw(st.booleans()):
         lo = draw(st.integers(0, 3))
         if draw(st.booleans()):
@@ -122,6 +127,8 @@ def values(kind: Kind, c: dict[str, Any]) -> st.SearchStrategy[Any]:
         lo, hi = c.get("ge", c.get("gt", -1000.0)), c.get("le", c.get("lt", 1000.0))
         return st.floats(lo, hi, allow_nan=False, exclude_min="gt" in c, exclude_max="lt" in c).map(float)
     lo, hi = c.get("min_length", 0), c.get("max_length", 6)
+    if name == "str" and "pattern" in c:
+        return st.just(PATTERNS[c["pattern"]])
     if name == "str":
         return st.text(st.characters(blacklist_categories=("Cs",)), min_size=lo, max_size=max(lo, hi))
     if name == "bytes":
@@ -175,6 +182,8 @@ def field(draw: st.DrawFn, named: Named, role: str) -> Any:
     entry: dict[str, Any] = {"type": expr, **c}
     if draw(st.booleans()):
         entry["description"] = draw(TEXT)
+    if "pattern" in c:
+        entry["example"] = PATTERNS[c["pattern"]]
     if role == "request" and draw(st.integers(0, 4)) == 0:
         entry["hash"] = True
     if draw(st.booleans()) and _can_default(kind, c):
