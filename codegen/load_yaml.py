@@ -7,6 +7,7 @@ the document maps back to ``LINE:COL`` for error messages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,60 +56,128 @@ def load_yaml(path: Path, display: str) -> Document:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError(
-            [Problem(display, line, col, "file is not UTF-8 text; save it as UTF-8")]
+            [Problem(display, line, col, f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8")]
         ) from None
     return parse_yaml(text, display)
 
 
 def parse_yaml(text: str, display: str) -> Document:
-    """Parse YAML text into a Document."""
-    loader = yaml.SafeLoader(text)
+    """Parse YAML text into a Document; every malformation is an InputError with a position."""
+    doc = Document(display, None)
+    errors = Collector(display)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)  # checks for control characters at once
         node = loader.get_single_node()
+        if node is None:
+            raise InputError([Problem(display, 1, 1, "the file is empty; a schema needs at least `subnet:` and `synapses:`")])
+        doc.data = _Builder(doc, errors, loader).build(node, (), ())
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        message = f"control character {char} is not allowed in YAML; remove it, or write it as an escape in a double-quoted string"
+        raise InputError([Problem(display, line, col, message)]) from None
+    except _TooBig as exc:
+        raise InputError([Problem(display, *exc.args)]) from None
+    except RecursionError:
+        raise InputError([Problem(display, 0, 0, "YAML nested too deeply to read")]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        message = exc.problem or exc.context or "invalid YAML"
-        if "\t" in message or "'\\t'" in message or "tab" in message.lower():
-            message += " (YAML indents with spaces, not tabs)"
-        raise InputError([Problem(display, line, col, f"YAML syntax error: {message}")]) from None
+        raise InputError([_yaml_problem(exc, display)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(display, 0, 0, f"YAML error: {exc}")]) from None
     finally:
-        loader.dispose()
-    if node is None:
-        raise InputError([Problem(display, 1, 1, "the file is empty; a schema needs at least `subnet:` and `synapses:`")])
-    doc = Document(display, None)
-    errors = Collector(display)
-    doc.data = _build(node, (), doc, errors, loader)
+        if loader is not None:
+            loader.dispose()
     errors.raise_if_any()
     if not isinstance(doc.data, dict):
         line, col = _mark(node)
-        raise InputError([Problem(display, line, col, "the top level must be a mapping with `subnet:` and `synapses:` keys")])
+        raise InputError([Problem(display, line, col, f"the top level must be a mapping with `subnet:` and `synapses:` keys, not {_kind(doc.data)}")])
     return doc
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    problem = exc.problem or exc.context or "invalid YAML"
+    if isinstance(exc, yaml.constructor.ConstructorError):
+        return Problem(display, line, col, f"unsupported YAML value: {problem}; use plain text, numbers, lists and mappings (and !!binary for bytes)")
+    message = f"YAML syntax error: {problem}"
+    if exc.context and exc.problem:
+        where = exc.context_mark
+        started = f" started at line {where.line + 1}" if where and where.line + 1 != line else ""
+        message = f"YAML syntax error: {exc.problem} ({exc.context}{started})"
+    if "\t" in problem or "'\\t'" in problem:
+        message += "; YAML indents with spaces, not tabs"
+    return Problem(display, line, col, message)
+
+
+def _kind(value: Any) -> str:
+    return "a list" if isinstance(value, list) else f"a single value ({value!r})"
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _build(node: yaml.Node, path: Path_, doc: Document, errors: Collector, loader: yaml.SafeLoader) -> Any:
-    doc.values[path] = _mark(node)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int)) or isinstance(key, bool):
-                errors.add(f"mapping keys must be names, not {key!r}", *_mark(key_node))
-                continue
-            key = str(key)
-            if key in out:
-                first = doc.keys[path + (key,)]
-                errors.add(f"duplicate key {key!r} (first defined at line {first[0]})", *_mark(key_node))
-                continue
-            doc.keys[path + (key,)] = _mark(key_node)
-            out[key] = _build(value_node, path + (key,), doc, errors, loader)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), doc, errors, loader) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+MAX_VALUES = 100_000
+"""A schema is small; more values than this means an alias bomb, not a subnet."""
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+class _TooBig(Exception):
+    """(line, col, message) of a document that expands beyond reason."""
+
+
+class _Builder:
+    """Builds plain data from YAML nodes, recording positions; rejects duplicate keys and alias loops."""
+
+    def __init__(self, doc: Document, errors: Collector, loader: yaml.SafeLoader) -> None:
+        self.doc, self.errors, self.loader = doc, errors, loader
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: Path_, parents: tuple[yaml.Node, ...]) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _TooBig(*_mark(node), f"the document expands to more than {MAX_VALUES} values (nested YAML aliases?); write the schema out plainly")
+        if any(node is p for p in parents):
+            self.errors.add("a YAML alias refers to a value that contains it; a schema can't be recursive", *_mark(node))
+            return None
+        self.doc.values[path] = _mark(node)
+        inner = parents + (node,)
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
+            self.errors.add(f"unsupported YAML tag {node.tag!r}; use plain lists and mappings", *_mark(node))
+            return None
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.key(key_node)
+                if key is None:
+                    continue
+                if key in out:
+                    first = self.doc.keys[path + (key,)]
+                    self.errors.add(f"duplicate key {key!r} (first defined at line {first[0]}); each key may appear once", *_mark(key_node))
+                    continue
+                self.doc.keys[path + (key,)] = _mark(key_node)
+                out[key] = self.build(value_node, path + (key,), inner)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,), inner) for i, item in enumerate(node.value)]
+        value = self.loader.construct_object(node, deep=True)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            char = _SURROGATE.search(value).group()  # type: ignore[union-attr]
+            self.errors.add(f"text contains U+{ord(char):04X}, half of a surrogate pair, which can't be written as UTF-8; write the whole character", *_mark(node))
+        return value
+
+    def key(self, node: yaml.Node) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.errors.add("mapping keys must be names, not lists or mappings", *_mark(node))
+            return None
+        key = self.loader.construct_object(node)
+        if not isinstance(key, (str, int)) or isinstance(key, bool) or (isinstance(key, str) and _SURROGATE.search(key)):
+            self.errors.add(f"mapping keys must be names, not {key!r}; quote it if it is a name", *_mark(node))
+            return None
+        return str(key)

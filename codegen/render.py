@@ -92,6 +92,7 @@ def environment() -> jinja2.Environment:
         miner_imports=miner_imports,
         aggregate_function=aggregate_function,
         cli_args=cli_args,
+        help_text=help_text,
         cli_sample_args=cli_sample_args,
         client_description=client_description,
         protocol_names=protocol_names,
@@ -110,14 +111,19 @@ def environment() -> jinja2.Environment:
 
 # ---- escapes -----------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
-
-
 def docstring(text: str) -> str:
-    """Text safe inside a triple-double-quoted docstring, reading the same at runtime."""
-    text = text.replace("\\", "\\\\").replace('"', '\\"')
-    text = text.replace("\r\n", "\n").replace("\r", "\\r")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
+    """Text safe inside a triple-double-quoted docstring, reading the same at runtime.
+
+    Backslashes and quotes are escaped; so is every character that is not printable
+    (control characters, line separators, BOMs), except newline and tab.
+    """
+    text = text.replace("\r\n", "\n").replace("\\", "\\\\").replace('"', '\\"')
+    return "".join(c if c.isprintable() or c in "\n\t" else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def comment(text: str) -> str:
@@ -238,7 +244,8 @@ def aggregate_function(aggregate: str) -> str:
 # ---- example client ----------------------------------------------------
 
 
-def _help(text: str) -> str:
+def help_text(text: str) -> str:
+    """Text for an argparse `help=`: argparse %-formats it, so a literal % is written %%."""
     return text.replace("%", "%%")
 
 
@@ -260,16 +267,16 @@ def cli_args(f: FieldSpec) -> str:
         args += [f"type=json_option(TypeAdapter({base.annotation(wire=True)}))", "metavar='JSON'"]
     if f.required:
         args.append("required=True")
-    help_text = f.description or ""
+    text = f.description or ""
     if f.choices:
-        help_text += (" " if help_text else "") + "one of: " + ", ".join(str(v) for v in f.choices)
+        text += (" " if text else "") + "one of: " + ", ".join(str(v) for v in f.choices)
     if kind == "json":
-        help_text += (" " if help_text else "") + "(JSON)"
+        text += (" " if text else "") + "(JSON)"
     if f.param_default not in (None, "None"):
-        help_text += f" (default: {f.param_default})"
+        text += f" (default: {f.param_default})"
     elif not f.required and f.param_default == "None" and f.value_expr != f.name:
-        help_text += " (default: the schema's)"
-    args.append(f"help={_help(help_text.strip())!r}")
+        text += " (default: the schema's)"
+    args.append(f"help={help_text(text.strip())!r}")
     return ", ".join(args)
 
 
@@ -281,9 +288,9 @@ def cli_sample_args(s: SynapseSpec) -> list[str]:
         if f.cli_kind == "bool":
             words.append(f.option if value else "--no-" + f.option[2:])
         elif f.cli_kind == "json":
-            words += [f.option, t.json_text(value)]
+            words.append(f"{f.option}={t.json_text(value)}")
         else:
-            words += [f.option, str(value)]
+            words.append(f"{f.option}={value}")  # one word: a value may start with "-"
     return words
 
 
@@ -291,7 +298,8 @@ def client_description(spec: SubnetSpec) -> str:
     text = f"Query the `{spec.name}` subnet's miners and print the result as JSON."
     if spec.description:
         text = spec.description + "\n\n" + text
-    return text.replace("%", "%%") if "%(" in text else text
+    # argparse %-formats a description only when it mentions %(prog): escape exactly then.
+    return text.replace("%", "%%") if "%(prog)" in text else text
 
 
 # ---- bittensor 11 target -----------------------------------------------

@@ -9,13 +9,25 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 
 Aggregate = Literal["all", "first", "majority", "by_hotkey", "custom"]
-Number = int | float
+Number = int | FiniteFloat  # inf/nan have no Python literal to generate
 
-MISSING: Any = object()
-"""Marks a field `default` the user did not give (None is a real default)."""
+class _Missing:
+    """Marks a field `default` the user did not give (None is a real default); survives copying."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __copy__(self) -> _Missing:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> _Missing:
+        return self
+
+
+MISSING: Any = _Missing()
 
 
 class _Strict(BaseModel):

@@ -1,9 +1,10 @@
 """Stage 6: the only code that touches the output tree.
 
 Everything is rendered and formatted in memory first; ``plan`` compares it
-with the disk and ``apply`` stages new content in a temporary directory beside
-the output, then moves it into place, so a failure before the moves leaves the
-previous tree as it was. Unchanged files are not rewritten (they keep their
+with the disk and ``apply`` stages new content in a temporary directory inside the
+output and moves it into place, with every replaced file kept aside until the
+run succeeds, so a failure at any point (even Ctrl-C) leaves the previous tree
+exactly as it was. Unchanged files are not rewritten (they keep their
 mtime).
 
 Ownership. Each package holds a manifest (``.subnet-apigen.json``) naming the
@@ -27,12 +28,16 @@ and the user-owned files (hooks) the generator created once.
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import json
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -276,27 +281,105 @@ def _digest(text: str) -> str:
 
 
 def apply(p: Plan) -> None:
-    """Stage every new file, then move them into place and remove orphans."""
+    """Write the plan all-or-nothing: stage new files, swap them in, and undo every step on failure.
+
+    Each file a run replaces or removes is first moved aside into the staging
+    directory (a rename, so contents and mtimes are kept); if anything fails or is
+    interrupted (even Ctrl-C), the moves are undone in reverse and the directories
+    this run created are removed, leaving the previous tree exactly as it was.
+    """
     if p.conflicts:
         raise ValueError("a plan with conflicts must not be applied")
-    if not p.write and not p.remove:
+    todo = p.write
+    if not todo and not p.remove:
         return
-    p.out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".subnet-apigen-", dir=p.out))
+    created: list[Path] = []  # directories this run made, outermost first
+    moves: list[tuple[Path, Path, bool]] = []  # (target, where its old version went, it existed)
+    staging = p.out / ".subnet-apigen-not-yet-made"
     try:
-        for rel, text in p.write.items():
-            tmp = staging / rel
+        _make_dirs(p.out, created)
+        staging = Path(tempfile.mkdtemp(prefix=".subnet-apigen-", dir=p.out))
+        for rel, text in todo.items():
+            tmp = staging / "new" / rel
             tmp.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_text(text, encoding="utf-8", newline="\n")
         for rel in p.write:
             target = p.out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, target)
+            _make_dirs(target.parent, created)
+            _move_aside(target, staging / "old" / rel, moves)
+            os.replace(staging / "new" / rel, target)
         for rel in p.remove:
-            (p.out / rel).unlink(missing_ok=True)
-            _prune_empty(p.out / rel, p.out)
+            _move_aside(p.out / rel, staging / "old" / rel, moves)
+    except BaseException as exc:
+        with _uninterrupted():
+            kept = _undo(moves)
+            if not kept:
+                shutil.rmtree(staging, ignore_errors=True)
+            for directory in reversed(created):
+                _remove_if_empty(directory)
+        if kept:
+            message = f"could not restore {len(kept)} file(s); their previous versions are in {staging}/old"
+            raise OSError(errno.EIO, message, str(kept[0])) from exc
+        raise
+    shutil.rmtree(staging, ignore_errors=True)  # the old versions: the run succeeded
+    for rel in p.remove:
+        _prune_empty(p.out / rel, p.out)
+
+
+def _make_dirs(path: Path, created: list[Path]) -> None:
+    """mkdir -p, recording each directory it makes (so a failed run can remove them)."""
+    missing = []
+    while not path.is_dir():
+        missing.append(path)
+        path = path.parent
+    for directory in reversed(missing):
+        directory.mkdir()
+        created.append(directory)
+
+
+def _move_aside(target: Path, backup: Path, moves: list[tuple[Path, Path, bool]]) -> None:
+    existed = target.exists() or target.is_symlink()
+    moves.append((target, backup, existed))  # recorded first: an interruption after this is undone
+    if existed:
+        backup.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(target, backup)
+
+
+def _undo(moves: list[tuple[Path, Path, bool]]) -> list[Path]:
+    """Put every moved-aside file back (newest first); the targets that could not be restored."""
+    failed = []
+    for target, backup, existed in reversed(moves):
+        try:
+            if backup.exists() or backup.is_symlink():
+                os.replace(backup, target)
+            elif not existed:
+                target.unlink(missing_ok=True)  # a new file this run added
+        except OSError:
+            failed.append(target)
+    return failed
+
+
+def _remove_if_empty(directory: Path) -> None:
+    try:
+        directory.rmdir()
+    except OSError:
+        pass
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold off Ctrl-C while undoing a failed run (only the main thread can set signal handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
+    try:
+        yield
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        signal.signal(signal.SIGINT, previous)
+    if pending:
+        raise KeyboardInterrupt
 
 
 def _prune_empty(path: Path, root: Path) -> None:

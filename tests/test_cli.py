@@ -37,6 +37,16 @@ def test_bad_input_exits_2_with_position_and_writes_nothing(tmp_path: Path, text
     assert not out.exists()
 
 
+@pytest.mark.parametrize("name", ["../x", "/tmp/x", "My-Pkg", "class", "os", "x\n"])
+def test_a_bad_subnet_option_is_reported_against_the_option(tmp_path: Path, name: str) -> None:
+    out = tmp_path / "out"
+    result = run_cli(SCHEMAS / "dummy.yaml", "--subnet", name, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("schemas/dummy.yaml: --subnet ") or "dummy.yaml: --subnet " in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
 def test_one_bad_schema_among_good_ones_writes_nothing(tmp_path: Path) -> None:
     bad = write(tmp_path, "subnet: bad\nsynapses:\n  A:\n    request: {a: strr}\n")
     out = tmp_path / "out"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import difflib
+import enum
 import keyword
 import math
 import re
@@ -26,12 +28,41 @@ SYNAPSE_NAMES = frozenset(
     "process_streaming_response extract_response_json create_streaming_response BTStreamingResponse".split()
 )
 # Parameters of the generated API call, and names the generated modules define.
+BUILTINS = frozenset(dir(builtins))
 API_PARAMS = frozenset({"axons", "self", "synapse", "responses"})
+# Names the generated class bodies and methods read: a field of that name would shadow them there.
+CLASS_BODY_NAMES = frozenset(
+    "str int float bool bytes list dict tuple Any Literal ClassVar Annotated WireBytes Field BaseModel bt enum base64".split()
+)
+# The example client's own options (field options are --name-with-dashes, values land in args.<name>).
+CLIENT_OPTIONS = {
+    "help": "--help",
+    "netuid": "--netuid",
+    "network": "--subtensor.network",
+    "wallet_name": "--wallet.name",
+    "wallet_hotkey": "--wallet.hotkey",
+    "wallet_path": "--wallet.path",
+}
+# Module-level names of the generated modules, which import every enum, model and synapse
+# name next to their own (tests/test_properties.py checks this list against the templates).
 GENERATED_NAMES = frozenset(
-    {"WireBytes", "Field", "BaseModel", "Any", "ClassVar", "Literal", "Annotated", "SubnetsAPI", "Endpoint"}
+    "WireBytes Field BaseModel Any ClassVar Literal Annotated SubnetsAPI Endpoint AxonTarget NETUID S T Answer "
+    "BeforeValidator PlainSerializer TypeAdapter ValidationError Callable Iterable Sequence Wallet Generic "
+    "NamedTuple TypeVar to_jsonable_python argparse asyncio base64 binascii bt enum json sys "
+    "answers attribute by_hotkey canonical collect_all first majority plain succeeded add_common_options "
+    "build_parser choice_option json_option jsonable main metagraph_axons parse_axon parse_bytes request_kwargs "
+    "query protocol api client hooks tests REQUEST answer reply key expected close dead_axon wallet_dir pytest "
+    "Result prepare aggregate postprocess "
+    # the client's option readers, and the bittensor 11 target's own names
+    "WithJsonSchema parse_port positive_seconds request_problems Outcome AxonLike ROUTES Authenticator "
+    "build_app request_target Handler httpx http_auth uvicorn FastAPI itself "
+    # capitalised module-level names of the miner, streaming, tensor and test modules
+    "AsyncIterable AsyncIterator Awaitable CHUNKS Chunk ClientResponse DOCUMENT Frames GetCoreSchemaHandler "
+    "Iterator JSONResponse Keypair Miner PROMPT_STREAM Path Protocol REQUESTS RequestValidationError Response "
+    "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple".split()
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
-PACKAGE_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through
 
 
 def snake_case(name: str) -> str:
@@ -41,9 +72,13 @@ def snake_case(name: str) -> str:
 
 
 class Builder:
-    def __init__(self, doc: Document, schema: SchemaDef, subnet_override: str | None = None) -> None:
+    def __init__(
+        self, doc: Document, schema: SchemaDef, subnet_override: str | None = None, broken: set[Path_] | None = None
+    ) -> None:
         self.doc = doc
         self.schema = schema
+        self.broken = broken or set()  # units whose shape was already reported: skip their contents
+        self.broken_names = {str(p[1]) for p in self.broken if len(p) == 2 and p[0] in ("enums", "models")}
         self.errors = Collector(doc.file)
         self.subnet_override = subnet_override
         self.named: dict[str, t.TypeRef] = {}
@@ -59,7 +94,10 @@ class Builder:
     def build(self) -> SubnetSpec:
         s = self.schema
         name = self.subnet_override or s.subnet
-        self.check_package(name, ("subnet",))
+        if self.subnet_override:
+            self.check_package(name, (), "--subnet")
+        elif ("subnet",) not in self.broken:
+            self.check_package(name, ("subnet",), "subnet")
         self.check_type_names()
         enums = [self.build_enum(n, v) for n, v in s.enums.items()]
         model_refs = {n: t.ModelRef(n) for n in s.models}
@@ -81,15 +119,25 @@ class Builder:
         )
 
     # ---- names ---------------------------------------------------------
-    def check_package(self, name: str, path: Path_) -> None:
-        if not PACKAGE_RE.match(name) or keyword.iskeyword(name):
-            self.error(path, f"subnet {name!r} is not a valid package name; use snake_case letters, digits and _ (e.g. `my_subnet`)", value=True)
+    def check_package(self, name: str, path: Path_, what: str) -> None:
+        """The package name becomes a directory under --out: it must be a plain identifier, never a path."""
+
+        def report(message: str) -> None:
+            if path:
+                self.error(path, message, value=True)
+            else:
+                self.errors.add(message)  # a command-line option: no position in the file
+
+        if not PACKAGE_RE.fullmatch(name):
+            report(f"{what} {name!r} is not a valid package name; use lowercase letters, digits and _, starting with a letter (e.g. `my_subnet`)")
+        elif keyword.iskeyword(name) or keyword.issoftkeyword(name):
+            report(f"{what} {name!r} is a Python keyword, so it can't be imported; pick another name (e.g. `{name}_subnet`)")
         elif name in DENIED_PACKAGES:
-            self.error(path, f"subnet {name!r} would shadow the `{name}` module; pick another name", value=True)
+            report(f"{what} {name!r} would shadow the `{name}` module; pick another name (e.g. `{name}_subnet`)")
 
     def check_identifier(self, name: str, path: Path_, what: str) -> bool:
         if not name.isidentifier() or not name.isascii():
-            self.error(path, f"{what} {name!r} is not a valid Python identifier")
+            self.error(path, f"{what} {name!r} is not a valid Python identifier; use ASCII letters, digits and _, not starting with a digit")
             return False
         if keyword.iskeyword(name) or keyword.issoftkeyword(name):
             self.error(path, f"{what} {name!r} is a Python keyword; rename it (e.g. `{name}_`)")
@@ -97,28 +145,52 @@ class Builder:
         return True
 
     def check_type_names(self) -> None:
-        seen: dict[str, tuple[str, Path_]] = {}
+        seen: dict[str, tuple[str, str, Path_]] = {}
         groups = [("enum", "enums", self.schema.enums), ("model", "models", self.schema.models), ("synapse", "synapses", self.schema.synapses)]
         for what, key, names in groups:
             for name in names:
                 path = (key, name)
                 if not self.check_identifier(name, path, what):
                     continue
-                if name in GENERATED_NAMES or name.endswith("API") and name[:-3] in self.schema.synapses:
+                if not name[0].isupper():  # class names: lower-case ones would shadow the modules code imports (bt, enum, ...)
+                    self.error(path, f"{what} {name!r} must start with an upper-case letter, like a Python class (e.g. {name[0].upper() + name[1:]!r})")
+                    continue
+                derived = any(name.endswith(end) and name[: -len(end)] in self.schema.synapses for end in ("API", "Request", "Response"))
+                if name in GENERATED_NAMES or derived:  # <Synapse>API, and the bittensor 11 target's models
                     self.error(path, f"{what} name {name!r} clashes with a name the generated code defines; rename it")
-                if name in t.SCALARS or name.lower() in {"list", "dict", "optional", "literal", "tensor", "union"}:
+                elif name in t.SCALARS or name.lower() in {"list", "dict", "optional", "literal", "tensor", "union"}:
                     self.error(path, f"{what} name {name!r} is a built-in type name; rename it")
+                elif name in BUILTINS:
+                    self.error(path, f"{what} name {name!r} would shadow the Python builtin `{name}` in the generated code; rename it")
                 lower = name.lower()
                 if lower in seen:
-                    other, other_path = seen[lower]
+                    other_what, other, other_path = seen[lower]
                     line = self.doc.position(other_path)[0]
-                    same = "the same name" if other == name else f"a name that differs only in case from {other!r}"
-                    self.error(path, f"{what} {name!r} has {same} (line {line}); names must differ case-insensitively")
+                    same = "the same name as" if other == name else "a name that differs only in case from"
+                    self.error(path, f"{what} {name!r} has {same} {other_what} {other!r} (line {line}); enum, model and synapse names must differ, ignoring case")
                 else:
-                    seen[lower] = (name, path)
+                    seen[lower] = (what, name, path)
+        modules: dict[str, str] = {}
+        for name in self.schema.synapses:
+            if not name.isidentifier() or keyword.iskeyword(name) or keyword.issoftkeyword(name):
+                continue  # reported above
+            module = snake_case(name)
+            path = ("synapses", name)
+            if keyword.iskeyword(module) or keyword.issoftkeyword(module):
+                self.error(path, f"synapse {name!r} would get the module name `{module}`, a Python keyword; rename it")
+            elif module in modules and modules[module].lower() != name.lower():  # same-but-case: reported above
+                self.error(path, f"synapses {modules[module]!r} and {name!r} would both get the module name `{module}`; rename one")
+            modules.setdefault(module, name)
 
-    def check_field_name(self, name: str, path: Path_, *, on_synapse: bool) -> bool:
+    def check_field_name(self, name: str, path: Path_, *, on_synapse: bool, request: bool = False) -> bool:
         if not self.check_identifier(name, path, "field"):
+            return False
+        schema_names = {*self.schema.enums, *self.schema.models, *self.schema.synapses}
+        if name in CLASS_BODY_NAMES or name in schema_names or name.endswith("_hooks"):
+            self.error(path, f"field {name!r} would shadow the name `{name}` that the generated code uses; rename it (e.g. `{name.lower()}_value`)")
+            return False
+        if request and name in CLIENT_OPTIONS:
+            self.error(path, f"request field {name!r} clashes with the example client's `{CLIENT_OPTIONS[name]}` option; rename it (e.g. `{name}_value`)")
             return False
         if name.startswith("_") or name.startswith("model_"):
             self.error(path, f"field {name!r}: names starting with `_` or `model_` are reserved by pydantic")
@@ -127,10 +199,10 @@ class Builder:
             self.error(path, f"field {name!r} shadows bittensor.Synapse.{name}; rename it (e.g. `{name}_value`)")
             return False
         if on_synapse and name in API_PARAMS:
-            self.error(path, f"field {name!r} clashes with a parameter of the generated API call; rename it")
+            self.error(path, f"field {name!r} clashes with a parameter of the generated API call; rename it (e.g. `{name}_value`)")
             return False
         if hasattr(BaseModel, name):
-            self.error(path, f"field {name!r} shadows pydantic.BaseModel.{name}; rename it")
+            self.error(path, f"field {name!r} shadows pydantic.BaseModel.{name}; rename it (e.g. `{name}_value`)")
             return False
         return True
 
@@ -138,7 +210,9 @@ class Builder:
     def build_enum(self, name: str, values: list[str | int]) -> EnumSpec:
         path: Path_ = ("enums", name)
         members: list[tuple[str, str | int]] = []
-        if not values:
+        if path in self.broken:
+            values = []
+        if not values and path not in self.broken:
             self.error(path, f"enum {name!r} needs at least one value")
         kinds = {type(v) for v in values}
         if len(kinds) > 1:
@@ -152,9 +226,9 @@ class Builder:
                 self.error(path + (i,), f"enum {name!r}: value {value!r} must be non-empty with no surrounding spaces", value=True)
                 continue
             member = _member_name(value)
-            if member in seen_names:
-                self.error(path + (i,), f"enum {name!r}: values {seen_names[member]!r} and {value!r} map to the same member name {member!r}", value=True)
-                continue
+            base, n = member, 2
+            while member in seen_names:  # values that differ only in punctuation, e.g. 'a b' and 'a-b'
+                member, n = f"{base}_{n}", n + 1
             seen_names[member] = value
             members.append((member, value))
         ref = t.EnumRef(name, tuple(members))
@@ -169,7 +243,8 @@ class Builder:
             parsed[mname] = {}
             for fname, entry in mdef.fields.items():
                 fdef = _as_def(entry)
-                typ = self.parse(fdef.type, ("models", mname, "fields", fname))
+                fpath: Path_ = ("models", mname, "fields", fname)
+                typ = None if fpath in self.broken else self.parse(fdef.type, fpath)
                 parsed[mname][fname] = (fdef, typ)
             deps[mname] = {
                 r.name for _, typ in parsed[mname].values() if typ for r in typ.walk() if isinstance(r, t.ModelRef)
@@ -180,6 +255,8 @@ class Builder:
             fields = []
             for fname, (fdef, typ) in parsed[mname].items():
                 path: Path_ = ("models", mname, "fields", fname)
+                if typ is not None and any(isinstance(r, t.ModelRef) and r.name in self.broken_names for r in typ.walk()):
+                    continue  # refers to a recursive or malformed model, reported once at the model
                 if self.check_field_name(fname, path, on_synapse=False) and typ is not None:
                     f = self.build_field(fname, fdef, typ, path, role="model")
                     if f:
@@ -204,7 +281,8 @@ class Builder:
                 return
             if state.get(name) == 1:
                 cycle = trail[trail.index(name):] + [name]
-                self.error(("models", name), "recursive models are not supported: " + " -> ".join(cycle))
+                self.broken_names.update(cycle)
+                self.error(("models", name), "recursive models are not supported: " + " -> ".join(cycle) + "; make one link `any` or refer by id")
                 return
             state[name] = 1
             for dep in sorted(deps[name]):
@@ -225,6 +303,8 @@ class Builder:
             where = path + ("type",) if (path + ("type",)) in self.doc.values else path
             self.error(where, str(exc), value=True)
             return None
+        if any(isinstance(r, (t.EnumRef, t.ModelRef)) and r.name in self.broken_names for r in typ.walk()):
+            return None  # uses an enum or model whose own problems were reported
         if any(isinstance(r, t.BytesType) for r in typ.walk()):
             self.uses_bytes = True
         if any(isinstance(r, t.TensorType) for r in typ.walk()):
@@ -306,7 +386,7 @@ class Builder:
                     self.error(fpath, f"field {fname!r} is both a {seen[fname]} and a {role} field; a field has one role")
                     continue
                 seen[fname] = role
-                if not self.check_field_name(fname, fpath, on_synapse=True):
+                if not self.check_field_name(fname, fpath, on_synapse=True, request=role == "request") or fpath in self.broken:
                     continue
                 fdef = _as_def(entry)
                 typ = self.parse(fdef.type, fpath)
@@ -496,17 +576,29 @@ def decide_field(name: str, fdef: FieldDef, typ: t.TypeRef, constraints: dict[st
 
 def _default_kw(typ: t.TypeRef, default: Any) -> str:
     if default is not None and typ.mutable:
-        return f"default_factory=lambda: {default_expr(typ, default)}"
+        value = default_expr(typ, default)
+        if default:
+            # Built through its own type: mypy infers a bare display from its items
+            # (['a'] is list[str], not list[Literal['a']]; [[1], ['x']] is list[object]).
+            value = f"{typ.non_null().annotation(wire=True)}({value})"
+        return f"default_factory=lambda: {value}"
     return f"default={default_expr(typ, default)}"
 
 
 def default_expr(typ: t.TypeRef, value: Any) -> str:
+    """A Python expression for a (checked) default: floats as floats, enum values as members."""
     base = typ.non_null()
-    if value is not None and isinstance(base, t.EnumRef):
+    if value is None:
+        return "None"
+    if isinstance(base, t.EnumRef):
         member = next(m for m, v in base.members if v == value)
         return f"{base.name}.{member}"
-    if isinstance(base, t.FloatType) and isinstance(value, int):
-        value = float(value)
+    if isinstance(base, t.FloatType):
+        return py_literal(float(value))
+    if isinstance(base, t.ListType):
+        return "[" + ", ".join(default_expr(base.item, v) for v in value) + "]"
+    if isinstance(base, t.DictType):
+        return "{" + ", ".join(f"{k!r}: {default_expr(base.value, v)}" for k, v in value.items()) + "}"
     return py_literal(value)
 
 
@@ -535,18 +627,22 @@ def check_value(typ: t.TypeRef, value: Any, c: dict[str, Any]) -> str | None:
 def _check_type(typ: t.TypeRef, value: Any) -> str | None:
     name = typ.annotation()
     if value is None:
-        ok = typ.nullable or isinstance(typ, t.AnyType)  # `any` includes null
-        return None if ok else f"null is not a `{name}`; make the type `{name} | None`"
+        return None if typ.nullable or isinstance(typ, t.AnyType) else f"null is not a valid `{name}`; make the type `{name} | None`"
     typ = typ.non_null()
     checks: dict[type, Callable[[Any], bool]] = {
         t.IntType: lambda v: isinstance(v, int) and not isinstance(v, bool),
-        t.FloatType: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
+        t.FloatType: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
         t.StrType: lambda v: isinstance(v, str),
         t.BoolType: lambda v: isinstance(v, bool),
         t.BytesType: lambda v: isinstance(v, bytes),
     }
     if type(typ) in checks:
-        return None if checks[type(typ)](value) else f"expected {name}" + (" (use YAML !!binary)" if isinstance(typ, t.BytesType) else "")
+        if not checks[type(typ)](value):
+            hint = {t.BytesType: " (use YAML !!binary)", t.BoolType: " (true or false)"}.get(type(typ), "")
+            return f"expected {name}{hint}"
+        if isinstance(value, float) and not math.isfinite(value):
+            return "not a finite number; Python and JSON have no literal for inf/nan"
+        return None
     if isinstance(typ, t.AnyType):
         return _check_plain(value)
     if isinstance(typ, (t.LiteralType, t.EnumRef)):
@@ -576,7 +672,7 @@ def _check_plain(value: Any) -> str | None:
         return next((p for p in map(_check_plain, value.values()) if p), None)
     if value is None or isinstance(value, (str, int, float, bool)):
         return None
-    return f"{type(value).__name__} values can't be sent as JSON"
+    return f"{type(value).__name__} values can't be sent as JSON; quote it to mean text"
 
 
 def _contains(typ: t.TypeRef, kinds: tuple[type, ...]) -> bool:
@@ -620,7 +716,12 @@ def _model_samples(name: str, fields: list[FieldSpec], call: Callable[[str, list
     return list({s.expr: s for s in out}.values())
 
 
+# Names a member must not take: they would shadow Enum machinery or str/int methods.
+_MEMBER_RESERVED = frozenset(dir(enum.StrEnum)) | frozenset(dir(enum.IntEnum)) | {"name", "value", "mro"}
+
+
 def _member_name(value: str | int) -> str:
+    """A readable identifier for an enum value (the value itself is always written with repr)."""
     if isinstance(value, int):
         return f"V{value}" if value >= 0 else f"MINUS_{-value}"
     name = re.sub(r"\W", "_", value, flags=re.ASCII)
@@ -628,7 +729,7 @@ def _member_name(value: str | int) -> str:
         name = "V_" + name
     if name.startswith("_"):
         name = "V" + name
-    if keyword.iskeyword(name) or name in {"name", "value", "mro"}:
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _MEMBER_RESERVED:
         name += "_"
     return name
 

@@ -459,7 +459,7 @@ def parse_type(text: str, named: dict[str, TypeRef]) -> TypeRef:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
-        raise TypeError_(f"malformed type {text!r}; {HINT}") from None
+        raise TypeError_(f"malformed type {text!r}: {_syntax_hint(text)}; {HINT}") from None
     return _from_ast(tree.body, text, named)
 
 
@@ -502,6 +502,17 @@ def _from_ast(node: ast.expr, text: str, named: dict[str, TypeRef]) -> TypeRef:
             return _tensor(args, text)
         raise TypeError_(_unknown(head, named) if head not in SCALARS else f"`{head}` takes no type arguments")
     raise TypeError_(f"malformed type {text!r}; {HINT}")
+
+
+def _syntax_hint(text: str) -> str:
+    opened, closed = text.count("["), text.count("]")
+    if opened > closed:
+        return "a `[` is never closed"
+    if closed > opened:
+        return "a `]` has no matching `[`"
+    if "[]" in text.replace(" ", ""):
+        return "`[]` needs at least one argument"
+    return "it is not a type expression"
 
 
 def _arity(head: str, args: list[ast.expr], n: int, text: str) -> None:

@@ -3,6 +3,7 @@
 """Typed `SubnetsAPI` classes for the `dummy` subnet: one per synapse."""
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 import bittensor as bt
 from bittensor.utils.subnets import SubnetsAPI
@@ -16,9 +17,27 @@ from .protocol import Dummy
 AxonTarget = bt.AxonInfo | bt.Axon
 """Where a query goes: a metagraph's `AxonInfo` or a local `Axon`."""
 
+_S = TypeVar("_S", bound=bt.Synapse)
+
+
+async def _query(
+    api: SubnetsAPI,
+    axons: AxonTarget | Sequence[AxonTarget],
+    synapse: _S,
+    timeout: float,
+) -> list[_S]:
+    """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
+    targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
+    responses = await api.dendrite(
+        axons=targets, synapse=synapse, deserialize=False, timeout=timeout
+    )
+    return _aggregate.attribute(targets, responses, type(synapse))
+
 
 class DummyAPI(SubnetsAPI):
-    """Query miners with the `Dummy` synapse: The template's dummy protocol.
+    """Query miners with the `Dummy` synapse.
+
+    The template's dummy protocol.
 
     Answers are combined with `aggregate: all`. Example::
 
@@ -60,8 +79,4 @@ class DummyAPI(SubnetsAPI):
     ) -> list[int]:
         """Send `Dummy` to `axons` and return the combined answers."""
         synapse = self.prepare_synapse(dummy_input=dummy_input)
-        targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-        responses = await self.dendrite(
-            axons=targets, synapse=synapse, deserialize=False, timeout=timeout
-        )
-        return self.process_responses([r for r in responses if isinstance(r, Dummy)])
+        return self.process_responses(await _query(self, axons, synapse, timeout))

@@ -3,6 +3,7 @@
 """Typed `SubnetsAPI` classes for the `embedding` subnet: one per synapse."""
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 import bittensor as bt
 from bittensor.utils.subnets import SubnetsAPI
@@ -16,9 +17,27 @@ from .protocol import EmbedImage, EmbedText, Tensor, TensorOf, to_tensor
 AxonTarget = bt.AxonInfo | bt.Axon
 """Where a query goes: a metagraph's `AxonInfo` or a local `Axon`."""
 
+_S = TypeVar("_S", bound=bt.Synapse)
+
+
+async def _query(
+    api: SubnetsAPI,
+    axons: AxonTarget | Sequence[AxonTarget],
+    synapse: _S,
+    timeout: float,
+) -> list[_S]:
+    """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
+    targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
+    responses = await api.dendrite(
+        axons=targets, synapse=synapse, deserialize=False, timeout=timeout
+    )
+    return _aggregate.attribute(targets, responses, type(synapse))
+
 
 class EmbedTextAPI(SubnetsAPI):
-    """Query miners with the `EmbedText` synapse: Embed each text as one row of a matrix.
+    """Query miners with the `EmbedText` synapse.
+
+    Embed each text as one row of a matrix.
 
     Answers are combined with `aggregate: by_hotkey`. Example::
 
@@ -60,17 +79,13 @@ class EmbedTextAPI(SubnetsAPI):
     ) -> dict[str, Tensor]:
         """Send `EmbedText` to `axons` and return the combined answers."""
         synapse = self.prepare_synapse(texts=texts)
-        targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-        responses = await self.dendrite(
-            axons=targets, synapse=synapse, deserialize=False, timeout=timeout
-        )
-        return self.process_responses(
-            [r for r in responses if isinstance(r, EmbedText)]
-        )
+        return self.process_responses(await _query(self, axons, synapse, timeout))
 
 
 class EmbedImageAPI(SubnetsAPI):
-    """Query miners with the `EmbedImage` synapse: Embed an RGB image.
+    """Query miners with the `EmbedImage` synapse.
+
+    Embed an RGB image.
 
     Answers are combined with `aggregate: by_hotkey`. Example::
 
@@ -112,10 +127,4 @@ class EmbedImageAPI(SubnetsAPI):
     ) -> dict[str, Tensor]:
         """Send `EmbedImage` to `axons` and return the combined answers."""
         synapse = self.prepare_synapse(image=image)
-        targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-        responses = await self.dendrite(
-            axons=targets, synapse=synapse, deserialize=False, timeout=timeout
-        )
-        return self.process_responses(
-            [r for r in responses if isinstance(r, EmbedImage)]
-        )
+        return self.process_responses(await _query(self, axons, synapse, timeout))

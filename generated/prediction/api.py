@@ -3,7 +3,7 @@
 """Typed `SubnetsAPI` classes for the `prediction` subnet: one per synapse."""
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, TypeVar
 
 import bittensor as bt
 from bittensor.utils.subnets import SubnetsAPI
@@ -17,9 +17,27 @@ from .protocol import Forecast, PricePoint
 AxonTarget = bt.AxonInfo | bt.Axon
 """Where a query goes: a metagraph's `AxonInfo` or a local `Axon`."""
 
+_S = TypeVar("_S", bound=bt.Synapse)
+
+
+async def _query(
+    api: SubnetsAPI,
+    axons: AxonTarget | Sequence[AxonTarget],
+    synapse: _S,
+    timeout: float,
+) -> list[_S]:
+    """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
+    targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
+    responses = await api.dendrite(
+        axons=targets, synapse=synapse, deserialize=False, timeout=timeout
+    )
+    return _aggregate.attribute(targets, responses, type(synapse))
+
 
 class ForecastAPI(SubnetsAPI):
-    """Query miners with the `Forecast` synapse: Which way will the price move over the horizon?
+    """Query miners with the `Forecast` synapse.
+
+    Which way will the price move over the horizon?
 
     Answers are combined with `aggregate: majority`. Example::
 
@@ -64,15 +82,13 @@ class ForecastAPI(SubnetsAPI):
     ) -> Literal["up", "down", "flat"] | None:
         """Send `Forecast` to `axons` and return the combined answers."""
         synapse = self.prepare_synapse(asset=asset, horizon_minutes=horizon_minutes)
-        targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-        responses = await self.dendrite(
-            axons=targets, synapse=synapse, deserialize=False, timeout=timeout
-        )
-        return self.process_responses([r for r in responses if isinstance(r, Forecast)])
+        return self.process_responses(await _query(self, axons, synapse, timeout))
 
 
 class PricePointAPI(SubnetsAPI):
-    """Query miners with the `PricePoint` synapse: The price the miner expects at a given time.
+    """Query miners with the `PricePoint` synapse.
+
+    The price the miner expects at a given time.
 
     Answers are combined with `aggregate: by_hotkey`. Example::
 
@@ -117,10 +133,4 @@ class PricePointAPI(SubnetsAPI):
     ) -> dict[str, float]:
         """Send `PricePoint` to `axons` and return the combined answers."""
         synapse = self.prepare_synapse(asset=asset, at=at)
-        targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-        responses = await self.dendrite(
-            axons=targets, synapse=synapse, deserialize=False, timeout=timeout
-        )
-        return self.process_responses(
-            [r for r in responses if isinstance(r, PricePoint)]
-        )
+        return self.process_responses(await _query(self, axons, synapse, timeout))

@@ -8,7 +8,7 @@ count. Nothing here raises on a malformed answer: a faulty miner is skipped.
 
 import base64
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import bittensor as bt
@@ -30,6 +30,29 @@ def succeeded(response: object) -> bool:
     if not isinstance(response, bt.Synapse) or response.dendrite is None:
         return False
     return response.dendrite.status_code == 200
+
+
+def attribute(
+    targets: Sequence[bt.AxonInfo | bt.Axon], responses: Iterable[object], kind: type[S]
+) -> list[S]:
+    """The responses of type `kind`, each credited to the hotkey of the axon it was sent to.
+
+    A miner writes its own answer's terminal info (headers and body), so it could
+    claim another miner's hotkey; the address we queried is what we trust.
+    """
+    out: list[S] = []
+    for target, response in zip(targets, responses):
+        if not isinstance(response, kind):
+            continue
+        hotkey = target.info().hotkey if isinstance(target, bt.Axon) else target.hotkey
+        terminal = (
+            response.axon
+            if isinstance(response.axon, bt.TerminalInfo)
+            else bt.TerminalInfo()
+        )
+        response.axon = terminal.model_copy(update={"hotkey": hotkey})
+        out.append(response)
+    return out
 
 
 def answers(

@@ -3,6 +3,7 @@
 """Typed `SubnetsAPI` classes for the `prompting` subnet: one per synapse."""
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 import bittensor as bt
 from bittensor.utils.subnets import SubnetsAPI
@@ -16,9 +17,27 @@ from .protocol import Message, Prompt, Role
 AxonTarget = bt.AxonInfo | bt.Axon
 """Where a query goes: a metagraph's `AxonInfo` or a local `Axon`."""
 
+_S = TypeVar("_S", bound=bt.Synapse)
+
+
+async def _query(
+    api: SubnetsAPI,
+    axons: AxonTarget | Sequence[AxonTarget],
+    synapse: _S,
+    timeout: float,
+) -> list[_S]:
+    """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
+    targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
+    responses = await api.dendrite(
+        axons=targets, synapse=synapse, deserialize=False, timeout=timeout
+    )
+    return _aggregate.attribute(targets, responses, type(synapse))
+
 
 class PromptAPI(SubnetsAPI):
-    """Query miners with the `Prompt` synapse: Complete the conversation; the completion streams back as it is generated.
+    """Query miners with the `Prompt` synapse.
+
+    Complete the conversation; the completion streams back as it is generated.
 
     Answers are combined with `aggregate: by_hotkey`. Example::
 

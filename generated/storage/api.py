@@ -3,6 +3,7 @@
 """Typed `SubnetsAPI` classes for the `storage` subnet: one per synapse."""
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 import bittensor as bt
 from bittensor.utils.subnets import SubnetsAPI
@@ -16,9 +17,27 @@ from .protocol import Encoding, EncryptionPayload, Retrieve, Store, WireBytes
 AxonTarget = bt.AxonInfo | bt.Axon
 """Where a query goes: a metagraph's `AxonInfo` or a local `Axon`."""
 
+_S = TypeVar("_S", bound=bt.Synapse)
+
+
+async def _query(
+    api: SubnetsAPI,
+    axons: AxonTarget | Sequence[AxonTarget],
+    synapse: _S,
+    timeout: float,
+) -> list[_S]:
+    """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
+    targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
+    responses = await api.dendrite(
+        axons=targets, synapse=synapse, deserialize=False, timeout=timeout
+    )
+    return _aggregate.attribute(targets, responses, type(synapse))
+
 
 class StoreAPI(SubnetsAPI):
-    """Query miners with the `Store` synapse: Ask a miner to store an encrypted chunk.
+    """Query miners with the `Store` synapse.
+
+    Ask a miner to store an encrypted chunk.
 
     Answers are combined with `aggregate: by_hotkey`. Example::
 
@@ -84,15 +103,13 @@ class StoreAPI(SubnetsAPI):
             encoding=encoding,
             ttl_seconds=ttl_seconds,
         )
-        targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-        responses = await self.dendrite(
-            axons=targets, synapse=synapse, deserialize=False, timeout=timeout
-        )
-        return self.process_responses([r for r in responses if isinstance(r, Store)])
+        return self.process_responses(await _query(self, axons, synapse, timeout))
 
 
 class RetrieveAPI(SubnetsAPI):
-    """Query miners with the `Retrieve` synapse: Fetch a chunk back by its hash.
+    """Query miners with the `Retrieve` synapse.
+
+    Fetch a chunk back by its hash.
 
     Answers are combined with `aggregate: majority`. Example::
 
@@ -134,8 +151,4 @@ class RetrieveAPI(SubnetsAPI):
     ) -> bytes | None:
         """Send `Retrieve` to `axons` and return the combined answers."""
         synapse = self.prepare_synapse(data_hash=data_hash)
-        targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-        responses = await self.dendrite(
-            axons=targets, synapse=synapse, deserialize=False, timeout=timeout
-        )
-        return self.process_responses([r for r in responses if isinstance(r, Retrieve)])
+        return self.process_responses(await _query(self, axons, synapse, timeout))

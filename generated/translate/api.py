@@ -3,7 +3,7 @@
 """Typed `SubnetsAPI` classes for the `translate` subnet: one per synapse."""
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, TypeVar
 
 import bittensor as bt
 from bittensor.utils.subnets import SubnetsAPI
@@ -20,9 +20,27 @@ from schemas.translate import DetectLanguage, Glossary, Language, Translate
 AxonTarget = bt.AxonInfo | bt.Axon
 """Where a query goes: a metagraph's `AxonInfo` or a local `Axon`."""
 
+_S = TypeVar("_S", bound=bt.Synapse)
+
+
+async def _query(
+    api: SubnetsAPI,
+    axons: AxonTarget | Sequence[AxonTarget],
+    synapse: _S,
+    timeout: float,
+) -> list[_S]:
+    """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
+    targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
+    responses = await api.dendrite(
+        axons=targets, synapse=synapse, deserialize=False, timeout=timeout
+    )
+    return _aggregate.attribute(targets, responses, type(synapse))
+
 
 class TranslateAPI(SubnetsAPI):
-    """Query miners with the `Translate` synapse: Translate a batch of texts.
+    """Query miners with the `Translate` synapse.
+
+    Translate a batch of texts.
 
     Answers are combined with `aggregate: all`. Example::
 
@@ -90,17 +108,13 @@ class TranslateAPI(SubnetsAPI):
             formality=formality,
             glossary=glossary,
         )
-        targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-        responses = await self.dendrite(
-            axons=targets, synapse=synapse, deserialize=False, timeout=timeout
-        )
-        return self.process_responses(
-            [r for r in responses if isinstance(r, Translate)]
-        )
+        return self.process_responses(await _query(self, axons, synapse, timeout))
 
 
 class DetectLanguageAPI(SubnetsAPI):
-    """Query miners with the `DetectLanguage` synapse: Tell which language a text is in.
+    """Query miners with the `DetectLanguage` synapse.
+
+    Tell which language a text is in.
 
     Answers are combined with `aggregate: all`. Example::
 
@@ -142,10 +156,4 @@ class DetectLanguageAPI(SubnetsAPI):
     ) -> list[Language]:
         """Send `DetectLanguage` to `axons` and return the combined answers."""
         synapse = self.prepare_synapse(text=text)
-        targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-        responses = await self.dendrite(
-            axons=targets, synapse=synapse, deserialize=False, timeout=timeout
-        )
-        return self.process_responses(
-            [r for r in responses if isinstance(r, DetectLanguage)]
-        )
+        return self.process_responses(await _query(self, axons, synapse, timeout))

@@ -309,7 +309,9 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
                 f"axon {axon.ip}:{axon.port} ({axon.hotkey}) failed: {status} {message}",
                 file=sys.stderr,
             )
-    result = api.process_responses(responses)
+    result = api.process_responses(
+        _aggregate.attribute(axons, responses, type(synapse))
+    )
     print(json.dumps(jsonable(result)))
     return 0 if failed < len(responses) else 1
 

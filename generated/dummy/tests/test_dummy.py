@@ -26,8 +26,8 @@ REQUEST: dict[str, Any] = {
 
 def answer(synapse: Dummy, variant: int) -> Dummy:
     """Fill the response fields as a miner would (variant picks a sample value)."""
-    dummy_output: list[int] = [1, 2, 3]
-    synapse.dummy_output = dummy_output[variant % len(dummy_output)]
+    _dummy_output: list[int] = [1, 2, 3]
+    synapse.dummy_output = _dummy_output[variant % len(_dummy_output)]
     return synapse
 
 
@@ -131,6 +131,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
 
 def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty = Dummy(**REQUEST)
+    empty.dummy_output = None  # a miner that answered without filling it
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = DummyAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
@@ -166,8 +167,7 @@ def test_example_client_queries_a_real_axon(
         "default",
         "--axon",
         f"127.0.0.1:{axon.port}:{hotkey}",
-        "--dummy-input",
-        "1",
+        "--dummy-input=1",
     ]
     assert client.main(argv) == 0
     out, err = capsys.readouterr()
@@ -189,8 +189,7 @@ def test_example_client_fails_when_no_miner_answers(
         f"127.0.0.1:{dead_axon('x').port}:5C4hrfjw9DjXZTzV3MwzrrAr9P1MJhSrvWGWqi1eSuyUpnhM",
         "--timeout",
         "2",
-        "--dummy-input",
-        "1",
+        "--dummy-input=1",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err

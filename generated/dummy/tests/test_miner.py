@@ -103,8 +103,7 @@ def test_miner_command_line_serves_the_example_client(
             "default",
             "--axon",
             address,
-            "--dummy-input",
-            "1",
+            "--dummy-input=1",
         ]
         assert client.main(argv) == 0, capsys.readouterr().err
     finally:

@@ -30,11 +30,11 @@ REQUEST: dict[str, Any] = {
 
 def answer(synapse: EmbedImage, variant: int) -> EmbedImage:
     """Fill the response fields as a miner would (variant picks a sample value)."""
-    embedding: list[Tensor] = [
+    _embedding: list[Tensor] = [
         to_tensor(0.5, "float32", (8,)),
         to_tensor(1.5, "float32", (8,)),
     ]
-    synapse.embedding = embedding[variant % len(embedding)]
+    synapse.embedding = _embedding[variant % len(_embedding)]
     return synapse
 
 
@@ -138,6 +138,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
 
 def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty = EmbedImage(**REQUEST)
+    empty.embedding = None  # a miner that answered without filling it
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = EmbedImageAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
@@ -174,8 +175,7 @@ def test_example_client_queries_a_real_axon(
         "--axon",
         f"127.0.0.1:{axon.port}:{hotkey}",
         "embed-image",
-        "--image",
-        "1",
+        "--image=1",
     ]
     assert client.main(argv) == 0
     out, err = capsys.readouterr()
@@ -198,8 +198,7 @@ def test_example_client_fails_when_no_miner_answers(
         "--timeout",
         "2",
         "embed-image",
-        "--image",
-        "1",
+        "--image=1",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err

@@ -140,8 +140,7 @@ def test_miner_command_line_serves_the_example_client(
             "--axon",
             address,
             "embed-text",
-            "--texts",
-            '["hello","world"]',
+            '--texts=["hello","world"]',
         ]
         assert client.main(argv) == 0, capsys.readouterr().err
     finally:

@@ -27,8 +27,8 @@ REQUEST: dict[str, Any] = {
 
 def answer(synapse: Forecast, variant: int) -> Forecast:
     """Fill the response fields as a miner would (variant picks a sample value)."""
-    direction: list[Literal["up", "down", "flat"]] = ["up", "down", "flat"]
-    synapse.direction = direction[variant % len(direction)]
+    _direction: list[Literal["up", "down", "flat"]] = ["up", "down", "flat"]
+    synapse.direction = _direction[variant % len(_direction)]
     return synapse
 
 
@@ -135,6 +135,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
 
 def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty = Forecast(**REQUEST)
+    empty.direction = None  # a miner that answered without filling it
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = ForecastAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
@@ -171,10 +172,8 @@ def test_example_client_queries_a_real_axon(
         "--axon",
         f"127.0.0.1:{axon.port}:{hotkey}",
         "forecast",
-        "--asset",
-        "BTC",
-        "--horizon-minutes",
-        "5",
+        "--asset=BTC",
+        "--horizon-minutes=5",
     ]
     assert client.main(argv) == 0
     out, err = capsys.readouterr()
@@ -197,10 +196,8 @@ def test_example_client_fails_when_no_miner_answers(
         "--timeout",
         "2",
         "forecast",
-        "--asset",
-        "BTC",
-        "--horizon-minutes",
-        "5",
+        "--asset=BTC",
+        "--horizon-minutes=5",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err

@@ -138,10 +138,8 @@ def test_miner_command_line_serves_the_example_client(
             "--axon",
             address,
             "forecast",
-            "--asset",
-            "BTC",
-            "--horizon-minutes",
-            "5",
+            "--asset=BTC",
+            "--horizon-minutes=5",
         ]
         assert client.main(argv) == 0, capsys.readouterr().err
     finally:

@@ -27,10 +27,10 @@ REQUEST: dict[str, Any] = {
 
 def answer(synapse: PricePoint, variant: int) -> PricePoint:
     """Fill the response fields as a miner would (variant picks a sample value)."""
-    price: list[float] = [0.25, 0.75, 1.25]
-    synapse.price = price[variant % len(price)]
-    confidence: list[float] = [0.0, 0.5, 1.0]
-    synapse.confidence = confidence[variant % len(confidence)]
+    _price: list[float] = [0.25, 0.75, 1.25]
+    synapse.price = _price[variant % len(_price)]
+    _confidence: list[float] = [0.0, 0.5, 1.0]
+    synapse.confidence = _confidence[variant % len(_confidence)]
     return synapse
 
 
@@ -135,6 +135,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
 
 def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty = PricePoint(**REQUEST)
+    empty.price = None  # a miner that answered without filling it
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = PricePointAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
@@ -171,10 +172,8 @@ def test_example_client_queries_a_real_axon(
         "--axon",
         f"127.0.0.1:{axon.port}:{hotkey}",
         "price-point",
-        "--asset",
-        "BTC",
-        "--at",
-        "0",
+        "--asset=BTC",
+        "--at=0",
     ]
     assert client.main(argv) == 0
     out, err = capsys.readouterr()
@@ -197,10 +196,8 @@ def test_example_client_fails_when_no_miner_answers(
         "--timeout",
         "2",
         "price-point",
-        "--asset",
-        "BTC",
-        "--at",
-        "0",
+        "--asset=BTC",
+        "--at=0",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err

@@ -106,14 +106,10 @@ def test_miner_command_line_serves_the_example_client(
             "default",
             "--axon",
             address,
-            "--messages",
-            '[{"content":"hello","role":"system"},{"content":"world","role":"user"}]',
-            "--max-tokens",
-            "1",
-            "--temperature",
-            "0.0",
-            "--seed",
-            "1",
+            '--messages=[{"content":"hello","role":"system"},{"content":"world","role":"user"}]',
+            "--max-tokens=1",
+            "--temperature=0.0",
+            "--seed=1",
         ]
         assert client.main(argv) == 0, capsys.readouterr().err
     finally:

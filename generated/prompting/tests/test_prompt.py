@@ -34,10 +34,10 @@ REQUEST: dict[str, Any] = {
 
 def answer(synapse: Prompt, variant: int) -> Prompt:
     """Fill the response fields as a miner would (variant picks a sample value)."""
-    completion: list[str] = ["hello", "world", "x"]
-    synapse.completion = completion[variant % len(completion)]
-    model: list[str] = ["hello", "world", "x"]
-    synapse.model = model[variant % len(model)]
+    _completion: list[str] = ["hello", "world", "x"]
+    synapse.completion = _completion[variant % len(_completion)]
+    _model: list[str] = ["hello", "world", "x"]
+    synapse.model = _model[variant % len(_model)]
     return synapse
 
 
@@ -204,6 +204,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
 
 def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty = Prompt(**REQUEST)
+    empty.completion = None  # a miner that answered without filling it
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = PromptAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
@@ -239,14 +240,10 @@ def test_example_client_queries_a_real_axon(
         "default",
         "--axon",
         f"127.0.0.1:{axon.port}:{hotkey}",
-        "--messages",
-        '[{"content":"hello","role":"system"},{"content":"world","role":"user"}]',
-        "--max-tokens",
-        "1",
-        "--temperature",
-        "0.0",
-        "--seed",
-        "1",
+        '--messages=[{"content":"hello","role":"system"},{"content":"world","role":"user"}]',
+        "--max-tokens=1",
+        "--temperature=0.0",
+        "--seed=1",
     ]
     assert client.main(argv) == 0
     out, err = capsys.readouterr()
@@ -270,14 +267,10 @@ def test_example_client_fails_when_no_miner_answers(
         f"127.0.0.1:{dead_axon('x').port}:5C4hrfjw9DjXZTzV3MwzrrAr9P1MJhSrvWGWqi1eSuyUpnhM",
         "--timeout",
         "2",
-        "--messages",
-        '[{"content":"hello","role":"system"},{"content":"world","role":"user"}]',
-        "--max-tokens",
-        "1",
-        "--temperature",
-        "0.0",
-        "--seed",
-        "1",
+        '--messages=[{"content":"hello","role":"system"},{"content":"world","role":"user"}]',
+        "--max-tokens=1",
+        "--temperature=0.0",
+        "--seed=1",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err

@@ -144,16 +144,11 @@ def test_miner_command_line_serves_the_example_client(
             "--axon",
             address,
             "store",
-            "--encrypted-data",
-            "AP9kYXRh",
-            "--data-hash",
-            "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
-            "--encryption",
-            '{"ciphertext_hash":"0000000000000000000000000000000000000000000000000000000000000000","nonce":"AP9kYXRhAP9kYXRh","tag":"AP9kYXRhAP9kYXRhAP9kYQ=="}',
-            "--encoding",
-            "raw",
-            "--ttl-seconds",
-            "1",
+            "--encrypted-data=AP9kYXRh",
+            "--data-hash=5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+            '--encryption={"ciphertext_hash":"0000000000000000000000000000000000000000000000000000000000000000","nonce":"AP9kYXRhAP9kYXRh","tag":"AP9kYXRhAP9kYXRhAP9kYQ=="}',
+            "--encoding=raw",
+            "--ttl-seconds=1",
         ]
         assert client.main(argv) == 0, capsys.readouterr().err
     finally:

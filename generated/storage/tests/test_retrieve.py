@@ -26,8 +26,8 @@ REQUEST: dict[str, Any] = {
 
 def answer(synapse: Retrieve, variant: int) -> Retrieve:
     """Fill the response fields as a miner would (variant picks a sample value)."""
-    encrypted_data: list[bytes] = [b"\x00\xffdata", b"\x01bytes\x7f"]
-    synapse.encrypted_data = encrypted_data[variant % len(encrypted_data)]
+    _encrypted_data: list[bytes] = [b"\x00\xffdata", b"\x01bytes\x7f"]
+    synapse.encrypted_data = _encrypted_data[variant % len(_encrypted_data)]
     return synapse
 
 
@@ -133,6 +133,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
 
 def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty = Retrieve(**REQUEST)
+    empty.encrypted_data = None  # a miner that answered without filling it
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = RetrieveAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
@@ -169,8 +170,7 @@ def test_example_client_queries_a_real_axon(
         "--axon",
         f"127.0.0.1:{axon.port}:{hotkey}",
         "retrieve",
-        "--data-hash",
-        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+        "--data-hash=5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
     ]
     assert client.main(argv) == 0
     out, err = capsys.readouterr()
@@ -193,8 +193,7 @@ def test_example_client_fails_when_no_miner_answers(
         "--timeout",
         "2",
         "retrieve",
-        "--data-hash",
-        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+        "--data-hash=5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err

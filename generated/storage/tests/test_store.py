@@ -34,10 +34,10 @@ REQUEST: dict[str, Any] = {
 
 def answer(synapse: Store, variant: int) -> Store:
     """Fill the response fields as a miner would (variant picks a sample value)."""
-    stored: list[bool] = [True, False]
-    synapse.stored = stored[variant % len(stored)]
-    miner_hash: list[str] = ["hello", "world", "x"]
-    synapse.miner_hash = miner_hash[variant % len(miner_hash)]
+    _stored: list[bool] = [True, False]
+    synapse.stored = _stored[variant % len(_stored)]
+    _miner_hash: list[str] = ["hello", "world", "x"]
+    synapse.miner_hash = _miner_hash[variant % len(_miner_hash)]
     return synapse
 
 
@@ -145,6 +145,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
 
 def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty = Store(**REQUEST)
+    empty.stored = None  # a miner that answered without filling it
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = StoreAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
@@ -181,16 +182,11 @@ def test_example_client_queries_a_real_axon(
         "--axon",
         f"127.0.0.1:{axon.port}:{hotkey}",
         "store",
-        "--encrypted-data",
-        "AP9kYXRh",
-        "--data-hash",
-        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
-        "--encryption",
-        '{"ciphertext_hash":"0000000000000000000000000000000000000000000000000000000000000000","nonce":"AP9kYXRhAP9kYXRh","tag":"AP9kYXRhAP9kYXRhAP9kYQ=="}',
-        "--encoding",
-        "raw",
-        "--ttl-seconds",
-        "1",
+        "--encrypted-data=AP9kYXRh",
+        "--data-hash=5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+        '--encryption={"ciphertext_hash":"0000000000000000000000000000000000000000000000000000000000000000","nonce":"AP9kYXRhAP9kYXRh","tag":"AP9kYXRhAP9kYXRhAP9kYQ=="}',
+        "--encoding=raw",
+        "--ttl-seconds=1",
     ]
     assert client.main(argv) == 0
     out, err = capsys.readouterr()
@@ -213,16 +209,11 @@ def test_example_client_fails_when_no_miner_answers(
         "--timeout",
         "2",
         "store",
-        "--encrypted-data",
-        "AP9kYXRh",
-        "--data-hash",
-        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
-        "--encryption",
-        '{"ciphertext_hash":"0000000000000000000000000000000000000000000000000000000000000000","nonce":"AP9kYXRhAP9kYXRh","tag":"AP9kYXRhAP9kYXRhAP9kYQ=="}',
-        "--encoding",
-        "raw",
-        "--ttl-seconds",
-        "1",
+        "--encrypted-data=AP9kYXRh",
+        "--data-hash=5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+        '--encryption={"ciphertext_hash":"0000000000000000000000000000000000000000000000000000000000000000","nonce":"AP9kYXRhAP9kYXRh","tag":"AP9kYXRhAP9kYXRhAP9kYQ=="}',
+        "--encoding=raw",
+        "--ttl-seconds=1",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err

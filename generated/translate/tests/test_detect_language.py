@@ -26,16 +26,16 @@ REQUEST: dict[str, Any] = {
 
 def answer(synapse: DetectLanguage, variant: int) -> DetectLanguage:
     """Fill the response fields as a miner would (variant picks a sample value)."""
-    language: list[Language] = [
+    _language: list[Language] = [
         Language.EN,
         Language.DE,
         Language.FR,
         Language.ES,
         Language.JA,
     ]
-    synapse.language = language[variant % len(language)]
-    confidence: list[float] = [0.0, 0.5, 1.0]
-    synapse.confidence = confidence[variant % len(confidence)]
+    synapse.language = _language[variant % len(_language)]
+    _confidence: list[float] = [0.0, 0.5, 1.0]
+    synapse.confidence = _confidence[variant % len(_confidence)]
     return synapse
 
 
@@ -139,6 +139,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
 
 def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty = DetectLanguage(**REQUEST)
+    empty.language = None  # a miner that answered without filling it
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = DetectLanguageAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
@@ -177,8 +178,7 @@ def test_example_client_queries_a_real_axon(
         "--axon",
         f"127.0.0.1:{axon.port}:{hotkey}",
         "detect-language",
-        "--text",
-        "hello",
+        "--text=hello",
     ]
     assert client.main(argv) == 0
     out, err = capsys.readouterr()
@@ -201,8 +201,7 @@ def test_example_client_fails_when_no_miner_answers(
         "--timeout",
         "2",
         "detect-language",
-        "--text",
-        "hello",
+        "--text=hello",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err

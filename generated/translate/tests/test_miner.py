@@ -140,16 +140,11 @@ def test_miner_command_line_serves_the_example_client(
             "--axon",
             address,
             "translate",
-            "--texts",
-            '["hello","world"]',
-            "--source-language",
-            "en",
-            "--target-language",
-            "en",
-            "--formality",
-            "default",
-            "--glossary",
-            "{}",
+            '--texts=["hello","world"]',
+            "--source-language=en",
+            "--target-language=en",
+            "--formality=default",
+            "--glossary={}",
         ]
         assert client.main(argv) == 0, capsys.readouterr().err
     finally:

@@ -30,8 +30,8 @@ REQUEST: dict[str, Any] = {
 
 def answer(synapse: Translate, variant: int) -> Translate:
     """Fill the response fields as a miner would (variant picks a sample value)."""
-    translations: list[list[str]] = [["hello", "world"], ["world", "x"]]
-    synapse.translations = translations[variant % len(translations)]
+    _translations: list[list[str]] = [["hello", "world"], ["world", "x"]]
+    synapse.translations = _translations[variant % len(_translations)]
     return synapse
 
 
@@ -139,6 +139,7 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
 
 def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty = Translate(**REQUEST)
+    empty.translations = None  # a miner that answered without filling it
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = TranslateAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
@@ -175,16 +176,11 @@ def test_example_client_queries_a_real_axon(
         "--axon",
         f"127.0.0.1:{axon.port}:{hotkey}",
         "translate",
-        "--texts",
-        '["hello","world"]',
-        "--source-language",
-        "en",
-        "--target-language",
-        "en",
-        "--formality",
-        "default",
-        "--glossary",
-        "{}",
+        '--texts=["hello","world"]',
+        "--source-language=en",
+        "--target-language=en",
+        "--formality=default",
+        "--glossary={}",
     ]
     assert client.main(argv) == 0
     out, err = capsys.readouterr()
@@ -207,16 +203,11 @@ def test_example_client_fails_when_no_miner_answers(
         "--timeout",
         "2",
         "translate",
-        "--texts",
-        '["hello","world"]',
-        "--source-language",
-        "en",
-        "--target-language",
-        "en",
-        "--formality",
-        "default",
-        "--glossary",
-        "{}",
+        '--texts=["hello","world"]',
+        "--source-language=en",
+        "--target-language=en",
+        "--formality=default",
+        "--glossary={}",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err

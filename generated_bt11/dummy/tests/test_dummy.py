@@ -211,8 +211,7 @@ def test_example_client_queries_a_real_miner(
         "default",
         "--axon",
         f"127.0.0.1:{miner.port}:{miner.hotkey}",
-        "--dummy-input",
-        "1",
+        "--dummy-input=1",
     ]
     assert client.main(argv) == 0
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -240,8 +239,7 @@ def test_example_client_fails_when_no_miner_answers(
         f"{dead.ip}:{dead.port}:{dead.hotkey}",
         "--timeout",
         "2",
-        "--dummy-input",
-        "1",
+        "--dummy-input=1",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err

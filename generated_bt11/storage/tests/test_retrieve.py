@@ -221,8 +221,7 @@ def test_example_client_queries_a_real_miner(
         "--axon",
         f"127.0.0.1:{miner.port}:{miner.hotkey}",
         "retrieve",
-        "--data-hash",
-        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+        "--data-hash=5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
     ]
     assert client.main(argv) == 0
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -251,8 +250,7 @@ def test_example_client_fails_when_no_miner_answers(
         "--timeout",
         "2",
         "retrieve",
-        "--data-hash",
-        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+        "--data-hash=5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err

@@ -229,16 +229,11 @@ def test_example_client_queries_a_real_miner(
         "--axon",
         f"127.0.0.1:{miner.port}:{miner.hotkey}",
         "store",
-        "--encrypted-data",
-        "AP9kYXRh",
-        "--data-hash",
-        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
-        "--encryption",
-        '{"ciphertext_hash":"0000000000000000000000000000000000000000000000000000000000000000","nonce":"AP9kYXRhAP9kYXRh","tag":"AP9kYXRhAP9kYXRhAP9kYQ=="}',
-        "--encoding",
-        "raw",
-        "--ttl-seconds",
-        "1",
+        "--encrypted-data=AP9kYXRh",
+        "--data-hash=5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+        '--encryption={"ciphertext_hash":"0000000000000000000000000000000000000000000000000000000000000000","nonce":"AP9kYXRhAP9kYXRh","tag":"AP9kYXRhAP9kYXRhAP9kYQ=="}',
+        "--encoding=raw",
+        "--ttl-seconds=1",
     ]
     assert client.main(argv) == 0
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -267,16 +262,11 @@ def test_example_client_fails_when_no_miner_answers(
         "--timeout",
         "2",
         "store",
-        "--encrypted-data",
-        "AP9kYXRh",
-        "--data-hash",
-        "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
-        "--encryption",
-        '{"ciphertext_hash":"0000000000000000000000000000000000000000000000000000000000000000","nonce":"AP9kYXRhAP9kYXRh","tag":"AP9kYXRhAP9kYXRhAP9kYQ=="}',
-        "--encoding",
-        "raw",
-        "--ttl-seconds",
-        "1",
+        "--encrypted-data=AP9kYXRh",
+        "--data-hash=5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+        '--encryption={"ciphertext_hash":"0000000000000000000000000000000000000000000000000000000000000000","nonce":"AP9kYXRhAP9kYXRh","tag":"AP9kYXRhAP9kYXRhAP9kYQ=="}',
+        "--encoding=raw",
+        "--ttl-seconds=1",
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err
