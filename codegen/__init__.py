@@ -2,7 +2,8 @@
 
 The pipeline, one module per stage:
 load (``load_yaml``) -> validate (``schema``) -> build the spec (``parser``) ->
-render (``render``) -> format (``fmt``) -> write (``writer``); ``pipeline`` wires them.
+render (``render``) -> format (``fmt``, with ``layout`` and ``blackform``) -> write
+(``writer``); ``pipeline`` wires them, ``cache`` and ``stamp`` spare re-runs the work.
 """
 
 __version__ = "0.1.0"

@@ -40,7 +40,7 @@ class DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_usage(ctx.command_path, "SCHEMA... [OPTIONS]  |  COMMAND [ARGS]...")
+        formatter.write_usage(ctx.command_path, "[SCHEMA...] [OPTIONS]  |  COMMAND [ARGS]...")
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # The default command's options are the ones users need first.
@@ -129,12 +129,27 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
     are generated, and packages in OUT that none of them makes any more are
     removed (their generated files only).
     """
-    from codegen import gap, pipeline, writer
+    from codegen import stamp
+
 
     config_ok(ctx)
     if not schemas:
         raise click.UsageError('give SCHEMA..., or list them in ./pyproject.toml: [tool.subnet-apigen] schemas = ["schemas/*.yaml"]')
     complete = ctx.get_parameter_source("schemas") is ParameterSource.DEFAULT_MAP
+    # Every option that shapes the output or the report: together they key the up-to-date stamp.
+    options = {"subnet": subnet, "bittensor": bittensor, "roles": list(roles), "complete": complete}
+    if not show_diff:
+        known = stamp.fresh(list(schemas), out, options)
+        if known is not None:  # exactly as last time: report it without loading, rendering or formatting
+            for line in known.warnings:
+                click.echo(line, err=True)
+            if check:
+                click.echo(f"up to date: 0 to write, {known.unchanged} unchanged, 0 to remove", err=True)
+                sys.exit(0)
+            click.echo(f"{', '.join(known.packages)} -> {out.as_posix()}/: 0 written, {known.unchanged} unchanged, 0 removed")
+            return
+    from codegen import gap, pipeline, writer
+
     try:
         specs = pipeline.load_all(list(schemas), subnet, roles, None if check or show_diff else note)
         packages = pipeline.build(specs, bittensor)
@@ -147,10 +162,11 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
         click.echo("nothing written: subnet-apigen never overwrites or removes a file it did not write", err=True)
         sys.exit(2)
     outdated = gap.check(out, packages)
-    for problem in plan.warnings + outdated:
-        click.echo(str(problem), err=True)
+    warnings = [str(problem) for problem in plan.warnings + outdated]
     if outdated:
-        click.echo("hint: your hook files are never overwritten; update them, or move one away to get the current default", err=True)
+        warnings.append("hint: your hook files are never overwritten; update them, or move one away to get the current default")
+    for line in warnings:
+        click.echo(line, err=True)
     if show_diff:
         text = plan.diff()
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -163,12 +179,14 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
             click.echo(line)
         state = "stale" if plan.changed else "up to date"
         click.echo(f"{state}: {plan.summary(dry_run=True)}", err=True)
+        stamp.record(list(schemas), out, options, [spec.name for spec in specs], plan, warnings)
         sys.exit(1 if plan.changed else 0)
     try:
         writer.apply(plan)
     except OSError as exc:
         click.echo(f"{exc.filename or out}: cannot write: {exc.strerror}", err=True)
         sys.exit(2)
+    stamp.record(list(schemas), out, options, [spec.name for spec in specs], plan, warnings)
     click.echo(f"{', '.join(s.name for s in specs)} -> {out.as_posix()}/: {plan.summary()}")
 
 

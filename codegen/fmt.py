@@ -1,32 +1,194 @@
-"""Stage 5: format rendered Python with Black (the output must be exactly Black's)."""
+"""Stage 5: format rendered Python exactly as Black would, doing as little of Black's work as possible.
+
+A file is cut into top-level units -- each class or function with its decorators,
+and the statements before the first one -- because Black formats a module as its
+units joined by two blank lines. Each distinct unit is then, cheapest first:
+
+1. found in the unit cache (``codegen.cache``) if the package's last run rendered it too;
+2. laid out (``codegen.layout``: long statements one item per line, a layout Black keeps)
+   and recognised as already in Black's form (``codegen.blackform``) -- most units, and
+   then Black is not even imported;
+3. formatted by Black (``black.format_str``; no AST safety check at run time -- the test
+   suite checks every file against Black instead), in two processes when there is
+   enough of it to pay for starting them.
+
+``SUBNET_APIGEN_VERIFY_FORMAT=1`` (set by the test suite) also formats every whole file
+with Black and fails if the result differs in any byte.
+"""
 
 from __future__ import annotations
 
+import bisect
+import os
+import re
+from typing import TYPE_CHECKING
+
+from codegen import blackform
+from codegen.cache import black_version
 from codegen.errors import InputError, Problem
+from codegen.layout import lay_out
 from codegen.render import RenderedFile
 
+if TYPE_CHECKING:
+    import black
 
-def black_mode() -> "black.Mode":  # type: ignore[name-defined]  # noqa: F821
+VERIFY_ENV = "SUBNET_APIGEN_VERIFY_FORMAT"
+PARALLEL_MIN_LINES = 6000  # below this, a second process costs more than it saves
+
+# Where a new top-level unit may start: a blank line, then `def`/`class`/a decorator at column 0.
+_UNIT_START = re.compile(r"\n\n+(?=(?:async def |def |class |@))")
+
+
+def black_mode() -> "black.Mode":
     import black
 
     return black.Mode(target_versions={black.TargetVersion.PY311})
 
 
+def fast_path_enabled() -> bool:
+    """Recognising Black's form is only trusted for the Black releases it was checked against."""
+    return black_version().startswith(blackform.VERIFIED_BLACK)
+
+
+def split_units(text: str) -> list[str]:
+    """Top-level units of a module, each ending in one newline; joined by two blank lines
+    they are what Black makes of the whole file."""
+    strings = list(blackform.multiline_strings(text))  # in order, never overlapping
+    starts = [a for a, _ in strings]
+    units: list[str] = []
+    start = 0
+    for m in _UNIT_START.finditer(text):
+        cut = m.start()
+        i = bisect.bisect_left(starts, cut) - 1  # the last string starting before the cut
+        if i >= 0 and cut < strings[i][1]:
+            continue  # inside a multi-line string
+        previous = text[text.rfind("\n", 0, cut) + 1 : cut]
+        if previous.startswith(("@", "#")) or not previous.strip():
+            continue  # decorators and comments belong to what follows them
+        units.append(text[start : cut + 1])
+        start = m.end()
+    units.append(text[start:])
+    return units
+
+
 def format_files(files: list[RenderedFile], source: str) -> list[RenderedFile]:
-    """Black-format every .py file; a file Black rejects is a generator bug, reported clearly."""
+    """Lay out and Black-format every .py file of one package (`source` names the schema, for
+    errors and the cache); a file Black rejects is a generator bug, reported clearly.
+
+    The cache keeps whole files and their units: an unchanged file costs one lookup, and
+    in a changed one only the changed units are laid out and checked again."""
+    from codegen.cache import UnitCache, code_salt
+
+    package = files[0].path.split("/", 1)[0] if files else ""
+    cache = UnitCache(f"{source}\0{package}", code_salt("fmt", "layout", "blackform")).load()
+    done: dict[str, str] = {}  # rendered file or unit -> formatted text
+    units: dict[str, list[str]] = {}
+    for f in files:
+        if f.path.endswith(".py"):
+            hit = cache.get(f.text)
+            if hit is None:
+                units[f.path] = split_units(f.text)
+            else:
+                done[f.text] = hit
+    for_black: dict[str, list[str]] = {}  # laid-out unit -> the rendered units it came from
+    fast = fast_path_enabled()
+    for unit in dict.fromkeys(u for us in units.values() for u in us):
+        hit = cache.get(unit)
+        if hit is not None:
+            done[unit] = hit
+            continue
+        laid = lay_out(unit)
+        result = blackform.formatted(laid) if fast else None
+        if result is None:
+            for_black.setdefault(laid, []).append(unit)
+        else:
+            done[unit] = result
+    if for_black:
+        for laid, result in zip(for_black, _run_black(list(for_black))):
+            if result is not None:
+                done.update(dict.fromkeys(for_black[laid], result))
+    out = []
+    for f in files:
+        if f.path in units:
+            pieces = units[f.path]
+            if all(u in done for u in pieces):
+                done[f.text] = "\n\n".join(done[u] for u in pieces)
+            else:  # a unit Black couldn't parse on its own: give Black the whole file
+                done[f.text] = _black_file(RenderedFile(f.path, lay_out(f.text)), source)
+        out.append(RenderedFile(f.path, done[f.text], f.user_owned) if f.path.endswith(".py") else f)
+    cache.save(done)
+    if os.environ.get(VERIFY_ENV) == "1":
+        _verify(files, out, source)
+    return out
+
+
+def _run_black(units: list[str]) -> list[str | None]:
+    lines = sum(u.count("\n") for u in units)
+    if lines >= PARALLEL_MIN_LINES and (os.cpu_count() or 1) > 1 and _can_fork():
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        import black  # noqa: F401  (imported once here, inherited by the forked workers)
+
+        halves = _balanced_halves(units)
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_format_units, halves))
+        by_unit = {u: r for half, part in zip(halves, parts) for u, r in zip(half, part)}
+        return [by_unit[u] for u in units]
+    return _format_units(units)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _balanced_halves(units: list[str]) -> list[list[str]]:
+    halves: list[list[str]] = [[], []]
+    sizes = [0, 0]
+    for unit in sorted(units, key=len, reverse=True):
+        i = 0 if sizes[0] <= sizes[1] else 1
+        halves[i].append(unit)
+        sizes[i] += len(unit)
+    return halves
+
+
+def _format_units(units: list[str]) -> list[str | None]:
     import black
 
     mode = black_mode()
-    out = []
-    for f in files:
-        if not f.path.endswith(".py"):
-            out.append(f)
-            continue
+    out: list[str | None] = []
+    for unit in units:
         try:
-            text = black.format_str(f.text, mode=mode)
-        except black.InvalidInput as exc:
-            raise InputError(
-                [Problem(source, 0, 0, f"internal error: generated {f.path} is not valid Python ({exc}); please report this")]
-            ) from None
-        out.append(RenderedFile(f.path, text, f.user_owned))
+            out.append(black.format_str(unit, mode=mode))
+        except black.InvalidInput:
+            out.append(None)
     return out
+
+
+def _black_file(f: RenderedFile, source: str) -> str:
+    import black
+
+    try:
+        return black.format_str(f.text, mode=black_mode())
+    except black.InvalidInput as exc:
+        raise InputError(
+            [Problem(source, 0, 0, f"internal error: generated {f.path} is not valid Python ({exc}); please report this")]
+        ) from None
+
+
+def _verify(rendered: list[RenderedFile], formatted: list[RenderedFile], source: str) -> None:
+    """Fail unless each file is byte for byte what Black makes of the laid-out rendering."""
+    for before, after in zip(rendered, formatted):
+        if before.path.endswith(".py"):
+            expected = _black_file(RenderedFile(before.path, lay_out(before.text)), source)
+            if after.text != expected:
+                import difflib
+
+                diff = "".join(
+                    difflib.unified_diff(
+                        expected.splitlines(keepends=True), after.text.splitlines(keepends=True), "black", "subnet-apigen"
+                    )
+                )
+                raise AssertionError(f"{before.path}: output differs from Black's:\n{diff}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from codegen.errors import Problem
@@ -42,6 +43,8 @@ def check_file(display: str, text: str | None, default: RenderedFile, modules: M
     """Compare one user file with the default the generator would write for it now."""
     if text is None:
         return [Problem(display, 0, 0, "warning: cannot read it as UTF-8 text; not checked against the schema")]
+    if text == default.text:
+        return []  # still the current default, which fits the generated code it is rendered with
     try:
         user = ast.parse(text, filename=display)
     except SyntaxError as exc:
@@ -130,11 +133,17 @@ def missing_imports(user: ast.Module, path: str, modules: Mapping[str, str]) -> 
         target = (base / node.module.replace(".", "/")).as_posix() + ".py"
         if target not in modules:
             continue
-        defined = top_level(ast.parse(modules[target]))
+        defined = _defined_names(modules[target])
         for alias in node.names:
             if alias.name != "*" and alias.name not in defined:
                 out.append((node.lineno, node.col_offset + 1, f"imports `{alias.name}` from `{'.' * node.level}{node.module}`, which no longer defines it"))
     return out
+
+
+@lru_cache(maxsize=32)
+def _defined_names(source: str) -> frozenset[str]:
+    """A generated module's top-level names, parsed once however many hook files import it."""
+    return frozenset(top_level(ast.parse(source)))
 
 
 def _has_star_import(tree: ast.Module) -> bool:

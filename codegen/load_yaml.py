@@ -65,10 +65,9 @@ def parse_yaml(text: str, display: str) -> Document:
     """Parse YAML text into a Document; every malformation is an InputError with a position."""
     doc = Document(display, None)
     errors = Collector(display)
-    loader: yaml.SafeLoader | None = None
+    loader: Any = None
     try:
-        loader = yaml.SafeLoader(text)  # checks for control characters at once
-        node = loader.get_single_node()
+        loader, node = _compose(text)
         if node is None:
             raise InputError([Problem(display, 1, 1, "the file is empty; a schema needs at least `subnet:` and `synapses:`")])
         doc.data = _Builder(doc, errors, loader).build(node, (), ())
@@ -94,6 +93,25 @@ def parse_yaml(text: str, display: str) -> Document:
         line, col = _mark(node)
         raise InputError([Problem(display, line, col, f"the top level must be a mapping with `subnet:` and `synapses:` keys, not {_kind(doc.data)}")])
     return doc
+
+
+def _compose(text: str) -> tuple[Any, yaml.Node | None]:
+    """The document's node tree, and the loader that holds it (to construct scalars with).
+
+    libyaml composes several times faster than the pure-Python parser; where it finds a
+    problem, the pure-Python parser reads the text again, so that errors keep its wording
+    and positions (and anything libyaml alone refuses is still read).
+    """
+    yaml.reader.Reader(text)  # control characters: the pure reader's check and message
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        loader = fast(text)
+        try:
+            return loader, loader.get_single_node()
+        except yaml.YAMLError:
+            loader.dispose()
+    loader = yaml.SafeLoader(text)
+    return loader, loader.get_single_node()
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
@@ -135,7 +153,7 @@ class _TooBig(Exception):
 class _Builder:
     """Builds plain data from YAML nodes, recording positions; rejects duplicate keys and alias loops."""
 
-    def __init__(self, doc: Document, errors: Collector, loader: yaml.SafeLoader) -> None:
+    def __init__(self, doc: Document, errors: Collector, loader: yaml.SafeLoader | yaml.CSafeLoader) -> None:
         self.doc, self.errors, self.loader = doc, errors, loader
         self.count = 0
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codegen.errors import InputError, Problem
-from codegen.parser.spec import SubnetSpec
+
+if TYPE_CHECKING:
+    from codegen.parser.spec import SubnetSpec
+    from codegen.render import RenderedFile
 
 
 @dataclass
@@ -92,7 +96,7 @@ def load_all(args: list[str], subnet: str | None, roles: Sequence[str] = (), rep
     return specs
 
 
-def build(specs: list[SubnetSpec], target: str = "10") -> dict[str, list["RenderedFile"]]:  # noqa: F821
+def build(specs: list[SubnetSpec], target: str = "10") -> dict[str, list[RenderedFile]]:
     """Render and format every package for bittensor `target` ("10" or "11")."""
     from codegen.fmt import format_files
     from codegen.render import render

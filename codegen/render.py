@@ -11,10 +11,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-import jinja2
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codegen.parser import types as t
 from codegen.parser.spec import FieldSpec, SubnetSpec, SynapseSpec
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @dataclass(frozen=True)
@@ -70,9 +74,15 @@ def requirements(spec: SubnetSpec, target: str) -> str:
 
 
 @cache
-def environment() -> jinja2.Environment:
+def environment() -> "jinja2.Environment":
+    import jinja2  # imported only when something is rendered (not for `--check` of fresh output)
+
+    from codegen.cache import template_cache
+
+    templates = Path(__file__).parent / "templates"
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("codegen", "templates"),
+        loader=jinja2.FileSystemLoader(templates),
+        bytecode_cache=template_cache(templates),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -87,6 +97,9 @@ def environment() -> jinja2.Environment:
         api_imports=api_imports,
         api_typing=api_typing,
         hook_imports=hook_imports,
+        test_imports=test_imports,
+        bt11_test_imports=bt11_test_imports,
+        test_typing=test_typing,
         hook_typing=hook_typing,
         handler_imports=handler_imports,
         miner_imports=miner_imports,
@@ -201,6 +214,37 @@ def _typing_names(types: Iterable[t.TypeRef]) -> list[str]:
         for line in typ.imports():
             names.add(line.rsplit(" ", 1)[1])
     return sorted(names)
+
+
+def named_types(s: SynapseSpec, spec: SubnetSpec) -> set[str]:
+    """Enums and models one synapse's fields use, through nested models too."""
+    fields_of = {m.name: m.fields for m in spec.models}
+    names: set[str] = set()
+    todo = list(s.fields)
+    while todo:
+        for ref in todo.pop().type.walk():
+            if isinstance(ref, (t.EnumRef, t.ModelRef)) and ref.name not in names:
+                names.add(ref.name)
+                todo += fields_of.get(ref.name, [])
+    return names
+
+
+def test_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
+    """protocol names one synapse's test module needs (not every synapse's: output stays linear)."""
+    names = named_types(s, spec) | {s.name}
+    if any(isinstance(ref, t.TensorType) for f in s.fields for ref in f.type.walk()):
+        names |= {"Tensor", "TensorOf", "to_tensor"}
+    return sorted(names)
+
+
+def bt11_test_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
+    return sorted(named_types(s, spec) | {f"{s.name}Request", f"{s.name}Response"})
+
+
+def test_typing(s: SynapseSpec) -> list[str]:
+    """`typing` names one synapse's test module needs."""
+    types = [f.type for f in s.fields] + ([s.result_ref] if s.result_ref else [])
+    return sorted(set(_typing_names(types)) | {"Any"})
 
 
 def hook_imports(s: SynapseSpec) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,9 +12,22 @@ from click.testing import CliRunner, Result
 
 from codegen.cli import main
 
+# Every generation in this suite also formats each file with Black itself and fails on any
+# difference from the formatter's shortcuts (codegen.fmt).
+os.environ["SUBNET_APIGEN_VERIFY_FORMAT"] = "1"
+
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
 TEST_SCHEMAS = Path(__file__).resolve().parent / "schemas"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def format_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the format cache of the runs under test out of the user's cache directory."""
+    path = tmp_path_factory.mktemp("xdg-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(path))
+        yield path
 
 
 def run_cli(*args: str | Path) -> Result:

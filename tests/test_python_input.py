@@ -10,6 +10,7 @@ import hashlib
 import importlib
 import inspect
 import os
+import re
 import subprocess
 import sys
 import types
@@ -267,7 +268,7 @@ def test_process_responses_follows_deserializes_annotation(out: Path) -> None:
     assert "-> list[Completion]:" in api  # Optional[Completion], None dropped
     assert "-> list[list[float]]:" in api  # Rank.deserialize() -> List[float], computed
     storage = (out / "py_storage" / "api.py").read_text()
-    assert "-> list[Delete]:" in storage and "responses, _aggregate.itself" in storage  # bittensor's own deserialize()
+    assert "-> list[Delete]:" in storage and re.search(r"responses,\s+_aggregate\.itself", storage)  # bittensor's own deserialize()
     assert "-> list[Stats]:" in storage  # deserialize() -> bt.Synapse, returning self
     assert "-> list[bool]:" in (out / "py_scoring" / "api.py").read_text()  # Ping: unannotated, returns a field
 

@@ -29,7 +29,10 @@ async def _query(
     """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
     targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
     responses = await api.dendrite(
-        axons=targets, synapse=synapse, deserialize=False, timeout=timeout
+        axons=targets,
+        synapse=synapse,
+        deserialize=False,
+        timeout=timeout,
     )
     return _aggregate.attribute(targets, responses, type(synapse))
 
@@ -65,7 +68,8 @@ class DummyAPI(SubnetsAPI):
     ) -> list[int]:
         """Combine the miners' answers (`all`); failed miners are skipped."""
         found: list[_aggregate.Answer[int]] = _aggregate.answers(
-            responses, Dummy.deserialize
+            responses,
+            Dummy.deserialize,
         )
         result = _aggregate.collect_all(found)
         return dummy_hooks.postprocess(result)

@@ -85,11 +85,10 @@ def build_axon(
 
 
 def build_parser() -> argparse.ArgumentParser:
+    synapses = ", ".join(SYNAPSES)
     parser = argparse.ArgumentParser(
         prog="python -m dummy.miner",
-        description="Serve the `dummy` subnet's synapses ("
-        + ", ".join(SYNAPSES)
-        + ") with the handlers in dummy/handlers/.",
+        description=f"Serve the `dummy` subnet's synapses ({synapses}) with the handlers in dummy/handlers/.",
     )
     group = parser.add_argument_group("bittensor")
     group.add_argument(
@@ -160,9 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             create=args.create_wallet,
         )
     except Exception as exc:
-        hint = (
-            "" if args.create_wallet else " (--create-wallet makes a local test wallet)"
-        )
+        hint = ""
+        if not args.create_wallet:
+            hint = " (--create-wallet makes a local test wallet)"
         parser.exit(
             2,
             f"{parser.prog}: error: cannot load wallet {args.wallet_name}/{args.wallet_hotkey}: {exc}{hint}\n",

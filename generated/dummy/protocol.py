@@ -20,7 +20,8 @@ class Dummy(bt.Synapse):
 
     dummy_input: int | None = Field(default=None, description="The number to double.")
     dummy_output: int | None = Field(
-        default=None, description="The miner's answer, dummy_input * 2."
+        default=None,
+        description="The miner's answer, dummy_input * 2.",
     )
 
     def deserialize(self) -> int | None:  # type: ignore[override]

@@ -29,7 +29,10 @@ async def _query(
     """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
     targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
     responses = await api.dendrite(
-        axons=targets, synapse=synapse, deserialize=False, timeout=timeout
+        axons=targets,
+        synapse=synapse,
+        deserialize=False,
+        timeout=timeout,
     )
     return _aggregate.attribute(targets, responses, type(synapse))
 
@@ -65,7 +68,8 @@ class EmbedTextAPI(SubnetsAPI):
     ) -> dict[str, Tensor]:
         """Combine the miners' answers (`by_hotkey`); failed miners are skipped."""
         found: list[_aggregate.Answer[Tensor]] = _aggregate.answers(
-            responses, EmbedText.deserialize
+            responses,
+            EmbedText.deserialize,
         )
         result = _aggregate.by_hotkey(found)
         return embed_text_hooks.postprocess(result)
@@ -113,7 +117,8 @@ class EmbedImageAPI(SubnetsAPI):
     ) -> dict[str, Tensor]:
         """Combine the miners' answers (`by_hotkey`); failed miners are skipped."""
         found: list[_aggregate.Answer[Tensor]] = _aggregate.answers(
-            responses, EmbedImage.deserialize
+            responses,
+            EmbedImage.deserialize,
         )
         result = _aggregate.by_hotkey(found)
         return embed_image_hooks.postprocess(result)

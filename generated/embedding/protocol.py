@@ -22,7 +22,9 @@ Tensor = bt.Tensor
 
 
 def to_tensor(
-    data: Any, dtype: str | None = None, shape: Sequence[int] | None = None
+    data: Any,
+    dtype: str | None = None,
+    shape: Sequence[int] | None = None,
 ) -> Tensor:
     """A Tensor from an array, a CPU torch tensor, nested lists, or one number filling `shape`."""
     if isinstance(data, Tensor):
@@ -41,10 +43,13 @@ class TensorOf:
     shape: tuple[int | None, ...] | None = None
 
     def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
+        self,
+        source: Any,
+        handler: GetCoreSchemaHandler,
     ) -> core_schema.CoreSchema:
         checked = core_schema.no_info_after_validator_function(
-            self.check, handler(source)
+            self.check,
+            handler(source),
         )
         return core_schema.no_info_before_validator_function(self.build, checked)
 
@@ -71,7 +76,7 @@ class TensorOf:
             )
         ):
             raise ValueError(
-                f"expected shape {list(self.shape)} (None: any size), got {value.shape}"
+                f"expected shape {list(self.shape)} (None: any size), got {value.shape}",
             )
         return value
 
@@ -84,10 +89,14 @@ class EmbedText(bt.Synapse):
     """
 
     texts: list[str] | None = Field(
-        default=None, min_length=1, max_length=64, description="The texts to embed."
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The texts to embed.",
     )
     embeddings: Annotated[Tensor, TensorOf("float32", (None, 8))] | None = Field(
-        default=None, description="One 8-dimensional row per text, in order."
+        default=None,
+        description="One 8-dimensional row per text, in order.",
     )
 
     def deserialize(self) -> Tensor | None:  # type: ignore[override]
@@ -103,10 +112,12 @@ class EmbedImage(bt.Synapse):
     """
 
     image: Annotated[Tensor, TensorOf("uint8", (None, None, 3))] | None = Field(
-        default=None, description="Height x width x RGB pixels."
+        default=None,
+        description="Height x width x RGB pixels.",
     )
     embedding: Annotated[Tensor, TensorOf("float32", (8,))] | None = Field(
-        default=None, description="The image's 8-dimensional embedding."
+        default=None,
+        description="The image's 8-dimensional embedding.",
     )
 
     def deserialize(self) -> Tensor | None:  # type: ignore[override]

@@ -29,7 +29,10 @@ async def _query(
     """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
     targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
     responses = await api.dendrite(
-        axons=targets, synapse=synapse, deserialize=False, timeout=timeout
+        axons=targets,
+        synapse=synapse,
+        deserialize=False,
+        timeout=timeout,
     )
     return _aggregate.attribute(targets, responses, type(synapse))
 
@@ -67,7 +70,10 @@ class ForecastAPI(SubnetsAPI):
     ) -> Literal["up", "down", "flat"] | None:
         """Combine the miners' answers (`majority`); failed miners are skipped."""
         found: list[_aggregate.Answer[Literal["up", "down", "flat"]]] = (
-            _aggregate.answers(responses, Forecast.deserialize)
+            _aggregate.answers(
+                responses,
+                Forecast.deserialize,
+            )
         )
         result = _aggregate.majority(found)
         return forecast_hooks.postprocess(result)
@@ -118,7 +124,8 @@ class PricePointAPI(SubnetsAPI):
     ) -> dict[str, float]:
         """Combine the miners' answers (`by_hotkey`); failed miners are skipped."""
         found: list[_aggregate.Answer[float]] = _aggregate.answers(
-            responses, PricePoint.deserialize
+            responses,
+            PricePoint.deserialize,
         )
         result = _aggregate.by_hotkey(found)
         return price_point_hooks.postprocess(result)

@@ -21,13 +21,16 @@ class Forecast(bt.Synapse):
     """
 
     asset: Literal["BTC", "ETH", "TAO"] | None = Field(
-        default=None, description="The asset to forecast."
+        default=None,
+        description="The asset to forecast.",
     )
     horizon_minutes: Literal[5, 15, 60] = Field(
-        default=15, description="How far ahead."
+        default=15,
+        description="How far ahead.",
     )
     direction: Literal["up", "down", "flat"] | None = Field(
-        default=None, description="The miner's call."
+        default=None,
+        description="The miner's call.",
     )
 
     def deserialize(self) -> Literal["up", "down", "flat"] | None:  # type: ignore[override]
@@ -44,13 +47,20 @@ class PricePoint(bt.Synapse):
 
     asset: Literal["BTC", "ETH", "TAO"] | None = Field(default=None)
     at: int | None = Field(
-        default=None, ge=0, description="Unix time in seconds the prediction is for."
+        default=None,
+        ge=0,
+        description="Unix time in seconds the prediction is for.",
     )
     price: float | None = Field(
-        default=None, gt=0, description="The expected price in USD."
+        default=None,
+        gt=0,
+        description="The expected price in USD.",
     )
     confidence: float | None = Field(
-        default=None, ge=0, le=1, description="How sure the miner is, from 0 to 1."
+        default=None,
+        ge=0,
+        le=1,
+        description="How sure the miner is, from 0 to 1.",
     )
 
     def deserialize(self) -> float | None:  # type: ignore[override]

@@ -9,8 +9,7 @@ import bittensor as _bittensor
 
 if not _bittensor.__version__.startswith("10."):
     raise ImportError(
-        f"the prompting package needs bittensor>=10,<11 (see its requirements.txt); "
-        f"this environment has bittensor {_bittensor.__version__}"
+        f"the prompting package needs bittensor>=10,<11 (see its requirements.txt); this environment has bittensor {_bittensor.__version__}",
     )
 
 from .api import PromptAPI

@@ -43,7 +43,9 @@ class Frames(Generic[C]):
 
 
 def respond(
-    synapse: bt.StreamingSynapse, chunks: AsyncIterable[C], frames: Frames[C]
+    synapse: bt.StreamingSynapse,
+    chunks: AsyncIterable[C],
+    frames: Frames[C],
 ) -> bt.StreamingSynapse.BTStreamingResponse:
     """The miner's answer: each piece of `chunks` sent as soon as it is produced, then the final fields.
 
@@ -55,7 +57,7 @@ def respond(
         try:
             async for chunk in chunks:
                 await send(
-                    _body({"chunk": frames.chunk.dump_python(chunk, mode="json")})
+                    _body({"chunk": frames.chunk.dump_python(chunk, mode="json")}),
                 )
             final = synapse.model_dump(mode="json", include=set(frames.final))
         except Exception as exc:  # the caller learns the answer failed
@@ -75,7 +77,9 @@ def _body(frame: dict[str, Any]) -> dict[str, Any]:
 
 
 async def receive(
-    synapse: bt.StreamingSynapse, response: ClientResponse, frames: Frames[C]
+    synapse: bt.StreamingSynapse,
+    response: ClientResponse,
+    frames: Frames[C],
 ) -> AsyncIterator[C]:
     """Each piece as it arrives; the final fields are set on `synapse`. Raises StreamError on failure."""
     if response.status != 200:
@@ -85,7 +89,7 @@ async def receive(
             frame = json.loads(line)
         except ValueError:
             raise StreamError(
-                f"malformed frame from the miner: {line[:80]!r}"
+                f"malformed frame from the miner: {line[:80]!r}",
             ) from None
         if not isinstance(frame, dict):
             raise StreamError(f"malformed frame from the miner: {line[:80]!r}")
@@ -118,7 +122,8 @@ async def _lines(response: ClientResponse) -> AsyncIterator[bytes]:
 
 
 def response_json(
-    synapse: bt.StreamingSynapse, response: ClientResponse
+    synapse: bt.StreamingSynapse,
+    response: ClientResponse,
 ) -> dict[str, Any]:
     """The synapse's state after streaming, which bittensor copies onto its answer."""
     return synapse.model_dump() if response.status == 200 else {}
@@ -211,9 +216,8 @@ class Stream(Generic[S, C, R]):
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-        self._responses = [
-            final if final is not None else _lost(self._synapse) for final in finals
-        ]
+        done = [f if f is not None else _lost(self._synapse) for f in finals]
+        self._responses = done
         self._result = self._finish(self._responses)
 
 
@@ -221,11 +225,9 @@ _DONE = object()
 
 
 def _hotkey(axon: AxonTarget) -> str:
-    return (
-        axon.hotkey
-        if isinstance(axon, bt.AxonInfo)
-        else axon.wallet.hotkey.ss58_address
-    )
+    if isinstance(axon, bt.AxonInfo):
+        return axon.hotkey
+    return axon.wallet.hotkey.ss58_address
 
 
 def _lost(synapse: S) -> S:

@@ -29,7 +29,10 @@ async def _query(
     """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
     targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
     responses = await api.dendrite(
-        axons=targets, synapse=synapse, deserialize=False, timeout=timeout
+        axons=targets,
+        synapse=synapse,
+        deserialize=False,
+        timeout=timeout,
     )
     return _aggregate.attribute(targets, responses, type(synapse))
 
@@ -64,7 +67,10 @@ class PromptAPI(SubnetsAPI):
             seed: Seed for reproducible sampling.
         """
         synapse = Prompt(
-            messages=messages, max_tokens=max_tokens, temperature=temperature, seed=seed
+            messages=messages,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
         )
         return prompt_hooks.prepare(synapse)
 
@@ -73,7 +79,8 @@ class PromptAPI(SubnetsAPI):
     ) -> dict[str, str]:
         """Combine the miners' answers (`by_hotkey`); failed miners are skipped."""
         found: list[_aggregate.Answer[str]] = _aggregate.answers(
-            responses, Prompt.deserialize
+            responses,
+            Prompt.deserialize,
         )
         result = _aggregate.by_hotkey(found)
         return prompt_hooks.postprocess(result)
@@ -98,7 +105,10 @@ class PromptAPI(SubnetsAPI):
             result = stream.result  # as awaiting the API would return it
         """
         synapse = self.prepare_synapse(
-            messages=messages, max_tokens=max_tokens, temperature=temperature, seed=seed
+            messages=messages,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
         )
         return self.stream_synapse(synapse, axons=axons, timeout=timeout)
 
@@ -112,7 +122,11 @@ class PromptAPI(SubnetsAPI):
         """Stream an already prepared `Prompt` to `axons` (see `stream`)."""
         targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
         return _stream.Stream(
-            self.dendrite, targets, synapse, timeout, self.process_responses
+            self.dendrite,
+            targets,
+            synapse,
+            timeout,
+            self.process_responses,
         )
 
     async def __call__(
@@ -127,7 +141,10 @@ class PromptAPI(SubnetsAPI):
     ) -> dict[str, str]:
         """Send `Prompt` to `axons` and return the combined answers."""
         synapse = self.prepare_synapse(
-            messages=messages, max_tokens=max_tokens, temperature=temperature, seed=seed
+            messages=messages,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
         )
         stream = self.stream_synapse(synapse, axons=axons, timeout=timeout)
         async for _ in stream:

@@ -54,16 +54,22 @@ class Prompt(bt.StreamingSynapse):
         description="Upper bound on the completion's length.",
     )
     temperature: float = Field(
-        default=0.7, ge=0, le=2, description="Sampling temperature."
+        default=0.7,
+        ge=0,
+        le=2,
+        description="Sampling temperature.",
     )
     seed: int | None = Field(
-        default=None, description="Seed for reproducible sampling."
+        default=None,
+        description="Seed for reproducible sampling.",
     )
     completion: str | None = Field(
-        default=None, description="The generated text, joined from the streamed pieces."
+        default=None,
+        description="The generated text, joined from the streamed pieces.",
     )
     model: str | None = Field(
-        default=None, description="The model that answered (sent after the last piece)."
+        default=None,
+        description="The model that answered (sent after the last piece).",
     )
 
     def deserialize(self) -> str | None:  # type: ignore[override]

@@ -29,7 +29,10 @@ async def _query(
     """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
     targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
     responses = await api.dendrite(
-        axons=targets, synapse=synapse, deserialize=False, timeout=timeout
+        axons=targets,
+        synapse=synapse,
+        deserialize=False,
+        timeout=timeout,
     )
     return _aggregate.attribute(targets, responses, type(synapse))
 
@@ -79,7 +82,8 @@ class StoreAPI(SubnetsAPI):
     ) -> dict[str, bool]:
         """Combine the miners' answers (`by_hotkey`); failed miners are skipped."""
         found: list[_aggregate.Answer[bool]] = _aggregate.answers(
-            responses, Store.deserialize
+            responses,
+            Store.deserialize,
         )
         result = _aggregate.by_hotkey(found)
         return store_hooks.postprocess(result)
@@ -137,7 +141,8 @@ class RetrieveAPI(SubnetsAPI):
     ) -> bytes | None:
         """Combine the miners' answers (`majority`); failed miners are skipped."""
         found: list[_aggregate.Answer[bytes]] = _aggregate.answers(
-            responses, Retrieve.deserialize
+            responses,
+            Retrieve.deserialize,
         )
         result = _aggregate.majority(found)
         return retrieve_hooks.postprocess(result)

@@ -68,7 +68,8 @@ class Store(bt.Synapse):
         description="sha256 of encrypted_data, hex.",
     )
     encryption: EncryptionPayload | None = Field(
-        default=None, description="Decryption metadata stored alongside the data."
+        default=None,
+        description="Decryption metadata stored alongside the data.",
     )
     encoding: Encoding = Field(default=Encoding.raw)
     ttl_seconds: int | None = Field(
@@ -78,7 +79,8 @@ class Store(bt.Synapse):
     )
     stored: bool | None = Field(default=None)
     miner_hash: str | None = Field(
-        default=None, description="The hash the miner computed over what it received."
+        default=None,
+        description="The hash the miner computed over what it received.",
     )
 
     required_hash_fields: ClassVar[tuple[str, ...]] = ("encrypted_data", "data_hash")
@@ -97,7 +99,8 @@ class Retrieve(bt.Synapse):
 
     data_hash: str | None = Field(default=None, pattern="^[0-9a-f]{64}$")
     encrypted_data: WireBytes | None = Field(
-        default=None, description="The chunk, as stored."
+        default=None,
+        description="The chunk, as stored.",
     )
 
     required_hash_fields: ClassVar[tuple[str, ...]] = ("data_hash",)

@@ -33,7 +33,9 @@ def succeeded(response: object) -> bool:
 
 
 def attribute(
-    targets: Sequence[bt.AxonInfo | bt.Axon], responses: Iterable[object], kind: type[S]
+    targets: Sequence[bt.AxonInfo | bt.Axon],
+    responses: Iterable[object],
+    kind: type[S],
 ) -> list[S]:
     """The responses of type `kind`, each credited to the hotkey of the axon it was sent to.
 
@@ -56,7 +58,8 @@ def attribute(
 
 
 def answers(
-    responses: Iterable[S], deserialize: Callable[[S], T | None]
+    responses: Iterable[S],
+    deserialize: Callable[[S], T | None],
 ) -> list[Answer[T]]:
     """The deserialized values of the successful responses, in response order."""
     out: list[Answer[T]] = []
@@ -122,8 +125,7 @@ def plain(value: object) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(
-        value, bytes
-    ):  # standard base64, as on the wire (pydantic's bytes_mode is URL-safe)
+    # standard base64, as on the wire (pydantic's bytes_mode is URL-safe)
+    if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     return to_jsonable_python(value, fallback=repr)

@@ -69,9 +69,8 @@ def port_is_free(ip: str, port: int) -> bool:
     """Whether a server could listen on ip:port right now."""
     family = socket.AF_INET6 if ":" in ip else socket.AF_INET
     with socket.socket(family) as sock:
-        sock.setsockopt(
-            socket.SOL_SOCKET, socket.SO_REUSEADDR, 1
-        )  # as the axon's server does
+        # as the axon's server does
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((ip, port))
         except OSError:

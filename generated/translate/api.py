@@ -32,7 +32,10 @@ async def _query(
     """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
     targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
     responses = await api.dendrite(
-        axons=targets, synapse=synapse, deserialize=False, timeout=timeout
+        axons=targets,
+        synapse=synapse,
+        deserialize=False,
+        timeout=timeout,
     )
     return _aggregate.attribute(targets, responses, type(synapse))
 
@@ -75,7 +78,7 @@ class TranslateAPI(SubnetsAPI):
                 "target_language": target_language,
                 "formality": formality,
                 "glossary": glossary,
-            }
+            },
         )
         return translate_hooks.prepare(synapse)
 
@@ -84,7 +87,8 @@ class TranslateAPI(SubnetsAPI):
     ) -> list[list[str]]:
         """Combine the miners' answers (`all`); failed miners are skipped."""
         found: list[_aggregate.Answer[list[str]]] = _aggregate.answers(
-            responses, Translate.deserialize
+            responses,
+            Translate.deserialize,
         )
         result = _aggregate.collect_all(found)
         return translate_hooks.postprocess(result)
@@ -142,7 +146,8 @@ class DetectLanguageAPI(SubnetsAPI):
     ) -> list[Language]:
         """Combine the miners' answers (`all`); failed miners are skipped."""
         found: list[_aggregate.Answer[Language]] = _aggregate.answers(
-            responses, DetectLanguage.deserialize
+            responses,
+            DetectLanguage.deserialize,
         )
         result = _aggregate.collect_all(found)
         return detect_language_hooks.postprocess(result)

@@ -43,7 +43,7 @@ def parse_axon(text: str) -> bt.AxonInfo:
         )
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected IP:PORT:HOTKEY, got {text!r}"
+            f"expected IP:PORT:HOTKEY, got {text!r}",
         ) from None
 
 
@@ -63,21 +63,21 @@ def positive_seconds(text: str) -> float:
         seconds = 0.0
     if not seconds > 0:
         raise argparse.ArgumentTypeError(
-            f"expected a number of seconds > 0, got {text!r}"
+            f"expected a number of seconds > 0, got {text!r}",
         )
     return seconds
 
 
 def request_problems(exc: ValidationError) -> str:
     """A request the schema refuses, one line per option: `--dummy-input: Input should be ...`."""
-    return "; ".join(
-        (
-            f"--{str(error['loc'][0]).replace('_', '-')}: {error['msg']}"
-            if error["loc"]
-            else error["msg"]
-        )
-        for error in exc.errors()
-    )
+    lines: list[str] = []
+    for error in exc.errors():
+        if error["loc"]:
+            option = str(error["loc"][0]).replace("_", "-")
+            lines.append(f"--{option}: {error['msg']}")
+        else:
+            lines.append(error["msg"])
+    return "; ".join(lines)
 
 
 def parse_bytes(text: str) -> bytes:
@@ -98,7 +98,7 @@ def json_option(adapter: TypeAdapter[Any]) -> Callable[[str], Any]:
             problem = exc.errors()[0]
             where = ".".join(str(p) for p in problem["loc"])
             raise argparse.ArgumentTypeError(
-                f"invalid JSON value {text!r}: {problem['msg']}{' at ' + where if where else ''}"
+                f"invalid JSON value {text!r}: {problem['msg']}{' at ' + where if where else ''}",
             ) from None
 
     return parse
@@ -113,7 +113,7 @@ def choice_option(values: Sequence[Any]) -> Callable[[str], Any]:
                 return value
         allowed = ", ".join(str(getattr(v, "value", v)) for v in values)
         raise argparse.ArgumentTypeError(
-            f"invalid choice {text!r} (choose from {allowed})"
+            f"invalid choice {text!r} (choose from {allowed})",
         )
 
     return parse
@@ -227,10 +227,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_common_options(parser)
     commands = parser.add_subparsers(dest="synapse", required=True, metavar="SYNAPSE")
     add_translate_options(
-        commands.add_parser("translate", help="Translate a batch of texts.")
+        commands.add_parser("translate", help="Translate a batch of texts."),
     )
     add_detect_language_options(
-        commands.add_parser("detect-language", help="Tell which language a text is in.")
+        commands.add_parser(
+            "detect-language",
+            help="Tell which language a text is in.",
+        ),
     )
     return parser
 
@@ -242,9 +245,8 @@ def jsonable(value: object) -> Any:
 
 def request_kwargs(args: argparse.Namespace, names: Sequence[str]) -> dict[str, Any]:
     """The request options the user gave (unset optional ones fall back to the schema)."""
-    return {
-        name: getattr(args, name) for name in names if getattr(args, name) is not None
-    }
+    given = {name: getattr(args, name) for name in names}
+    return {name: value for name, value in given.items() if value is not None}
 
 
 async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -256,9 +258,9 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             create=args.create_wallet,
         )
     except Exception as exc:
-        hint = (
-            "" if args.create_wallet else " (--create-wallet makes a local test wallet)"
-        )
+        hint = ""
+        if not args.create_wallet:
+            hint = " (--create-wallet makes a local test wallet)"
         parser.exit(
             2,
             f"{parser.prog}: error: cannot load wallet {args.wallet_name}/{args.wallet_hotkey}: {exc}{hint}\n",
@@ -291,11 +293,15 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         synapse = api.prepare_synapse(**request_kwargs(args, names))
     except ValidationError as exc:
         parser.exit(
-            2, f"{parser.prog}: error: invalid request: {request_problems(exc)}\n"
+            2,
+            f"{parser.prog}: error: invalid request: {request_problems(exc)}\n",
         )
     try:
         responses = await api.dendrite(
-            axons=axons, synapse=synapse, deserialize=False, timeout=timeout
+            axons=axons,
+            synapse=synapse,
+            deserialize=False,
+            timeout=timeout,
         )
     finally:
         await api.dendrite.aclose_session()
@@ -310,7 +316,7 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
                 file=sys.stderr,
             )
     result = api.process_responses(
-        _aggregate.attribute(axons, responses, type(synapse))
+        _aggregate.attribute(axons, responses, type(synapse)),
     )
     print(json.dumps(jsonable(result)))
     return 0 if failed < len(responses) else 1

@@ -103,11 +103,10 @@ def build_axon(
 
 
 def build_parser() -> argparse.ArgumentParser:
+    synapses = ", ".join(SYNAPSES)
     parser = argparse.ArgumentParser(
         prog="python -m translate.miner",
-        description="Serve the `translate` subnet's synapses ("
-        + ", ".join(SYNAPSES)
-        + ") with the handlers in translate/handlers/.",
+        description=f"Serve the `translate` subnet's synapses ({synapses}) with the handlers in translate/handlers/.",
     )
     group = parser.add_argument_group("bittensor")
     group.add_argument(
@@ -178,9 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             create=args.create_wallet,
         )
     except Exception as exc:
-        hint = (
-            "" if args.create_wallet else " (--create-wallet makes a local test wallet)"
-        )
+        hint = ""
+        if not args.create_wallet:
+            hint = " (--create-wallet makes a local test wallet)"
         parser.exit(
             2,
             f"{parser.prog}: error: cannot load wallet {args.wallet_name}/{args.wallet_hotkey}: {exc}{hint}\n",

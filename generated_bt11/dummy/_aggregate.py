@@ -28,7 +28,8 @@ class Answer(NamedTuple, Generic[T]):
 
 
 def answers(
-    outcomes: Iterable[Outcome[R]], deserialize: Callable[[R], T | None]
+    outcomes: Iterable[Outcome[R]],
+    deserialize: Callable[[R], T | None],
 ) -> list[Answer[T]]:
     """The deserialized values of the successful answers, in axon order."""
     out: list[Answer[T]] = []
@@ -85,8 +86,7 @@ def plain(value: object) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(
-        value, bytes
-    ):  # standard base64, as on the wire (pydantic's bytes_mode is URL-safe)
+    # standard base64, as on the wire (pydantic's bytes_mode is URL-safe)
+    if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     return to_jsonable_python(value, fallback=repr)

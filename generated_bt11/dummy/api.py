@@ -43,11 +43,13 @@ class DummyAPI:
         return dummy_hooks.prepare(request)
 
     def process_responses(
-        self, responses: Sequence[Outcome[DummyResponse]]
+        self,
+        responses: Sequence[Outcome[DummyResponse]],
     ) -> list[int]:
         """Combine the miners' answers (`all`); failed miners are skipped."""
         found: list[_aggregate.Answer[int]] = _aggregate.answers(
-            responses, DummyResponse.deserialize
+            responses,
+            DummyResponse.deserialize,
         )
         result = _aggregate.collect_all(found)
         return dummy_hooks.postprocess(result)
@@ -68,7 +70,12 @@ class DummyAPI:
             targets = list(axons)
         body = request.model_dump_json().encode()
         return await _transport.post_all(
-            self.wallet, targets, self.path, body, DummyResponse, timeout
+            self.wallet,
+            targets,
+            self.path,
+            body,
+            DummyResponse,
+            timeout,
         )
 
     async def __call__(

@@ -34,7 +34,7 @@ def parse_axon(text: str) -> Endpoint:
         return Endpoint(ip.strip("[]"), parse_port(port), hotkey)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected IP:PORT:HOTKEY, got {text!r}"
+            f"expected IP:PORT:HOTKEY, got {text!r}",
         ) from None
 
 
@@ -54,21 +54,21 @@ def positive_seconds(text: str) -> float:
         seconds = 0.0
     if not seconds > 0:
         raise argparse.ArgumentTypeError(
-            f"expected a number of seconds > 0, got {text!r}"
+            f"expected a number of seconds > 0, got {text!r}",
         )
     return seconds
 
 
 def request_problems(exc: ValidationError) -> str:
     """A request the schema refuses, one line per option: `--dummy-input: Input should be ...`."""
-    return "; ".join(
-        (
-            f"--{str(error['loc'][0]).replace('_', '-')}: {error['msg']}"
-            if error["loc"]
-            else error["msg"]
-        )
-        for error in exc.errors()
-    )
+    lines: list[str] = []
+    for error in exc.errors():
+        if error["loc"]:
+            option = str(error["loc"][0]).replace("_", "-")
+            lines.append(f"--{option}: {error['msg']}")
+        else:
+            lines.append(error["msg"])
+    return "; ".join(lines)
 
 
 def parse_bytes(text: str) -> bytes:
@@ -89,7 +89,7 @@ def json_option(adapter: TypeAdapter[Any]) -> Callable[[str], Any]:
             problem = exc.errors()[0]
             where = ".".join(str(p) for p in problem["loc"])
             raise argparse.ArgumentTypeError(
-                f"invalid JSON value {text!r}: {problem['msg']}{' at ' + where if where else ''}"
+                f"invalid JSON value {text!r}: {problem['msg']}{' at ' + where if where else ''}",
             ) from None
 
     return parse
@@ -104,7 +104,7 @@ def choice_option(values: Sequence[Any]) -> Callable[[str], Any]:
                 return value
         allowed = ", ".join(str(getattr(v, "value", v)) for v in values)
         raise argparse.ArgumentTypeError(
-            f"invalid choice {text!r} (choose from {allowed})"
+            f"invalid choice {text!r} (choose from {allowed})",
         )
 
     return parse
@@ -205,7 +205,9 @@ def metagraph_axons(args: argparse.Namespace) -> list[Endpoint]:
 
 async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     wallet = bt.Wallet(
-        name=args.wallet_name, hotkey=args.wallet_hotkey, path=args.wallet_path
+        name=args.wallet_name,
+        hotkey=args.wallet_hotkey,
+        path=args.wallet_path,
     )
     try:
         wallet.hotkey  # fail early, with a clear message, on a missing hotkey
@@ -229,13 +231,14 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         request = api.prepare_synapse(**request_kwargs(args, names))
     except ValidationError as exc:
         parser.exit(
-            2, f"{parser.prog}: error: invalid request: {request_problems(exc)}\n"
+            2,
+            f"{parser.prog}: error: invalid request: {request_problems(exc)}\n",
         )
     outcomes = await api.query(axons, request, timeout)
     failed = [o for o in outcomes if not o.ok]
     for o in failed:
         print(
-            f"miner {o.axon.ip}:{o.axon.port} ({o.axon.hotkey}) failed: {o.status} {o.error}",
+            f"miner {o.axon.ip}:{o.axon.port} ({o.axon.hotkey}) failed: {o.reason}",
             file=sys.stderr,
         )
     print(json.dumps(jsonable(api.process_responses(outcomes))))

@@ -92,7 +92,8 @@ def build_app(
             await auth(request)
         except HTTPException as denied:
             return JSONResponse(
-                {"detail": denied.detail}, status_code=denied.status_code
+                {"detail": denied.detail},
+                status_code=denied.status_code,
             )
         assert isinstance(exc, RequestValidationError)
         return await request_validation_exception_handler(request, exc)
@@ -106,7 +107,8 @@ def build_app(
         summary="The template's dummy protocol.",
     )
     async def dummy(
-        body: DummyRequest, caller: Annotated[str, Depends(auth)]
+        body: DummyRequest,
+        caller: Annotated[str, Depends(auth)],
     ) -> DummyResponse:
         if dummy_handlers.blacklist(caller):
             raise HTTPException(status_code=403, detail="caller is blacklisted")

@@ -23,7 +23,8 @@ class DummyResponse(BaseModel):
     """A miner's answer to `Dummy`; fields it leaves out are None."""
 
     dummy_output: int | None = Field(
-        default=None, description="The miner's answer, dummy_input * 2."
+        default=None,
+        description="The miner's answer, dummy_input * 2.",
     )
 
     def deserialize(self) -> int | None:

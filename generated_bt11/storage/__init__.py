@@ -9,8 +9,7 @@ import bittensor as _bittensor
 
 if not _bittensor.__version__.startswith("11."):
     raise ImportError(
-        f"the storage package needs bittensor>=11,<12 (see its requirements.txt); "
-        f"this environment has bittensor {_bittensor.__version__}"
+        f"the storage package needs bittensor>=11,<12 (see its requirements.txt); this environment has bittensor {_bittensor.__version__}",
     )
 
 from ._transport import Endpoint, Outcome

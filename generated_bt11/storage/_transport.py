@@ -53,6 +53,15 @@ class Outcome(Generic[R]):
     def ok(self) -> bool:
         return self.status == 200 and self.response is not None
 
+    @property
+    def reason(self) -> str:
+        """Why it failed, for people: the HTTP status where there was an answer."""
+        return (
+            str(self.error)
+            if self.status is None
+            else f"HTTP {self.status}: {self.error}"
+        )
+
 
 def url(axon: AxonLike, path: str) -> str:
     host = f"[{axon.ip}]" if ":" in axon.ip else axon.ip
@@ -71,8 +80,8 @@ async def post_all(
     async with httpx.AsyncClient(timeout=timeout) as client:
         return list(
             await asyncio.gather(
-                *(post(client, wallet, a, path, body, model, timeout) for a in axons)
-            )
+                *(post(client, wallet, a, path, body, model, timeout) for a in axons),
+            ),
         )
 
 
@@ -87,7 +96,11 @@ async def post(
 ) -> Outcome[R]:
     # Signing problems (a missing hotkey file, an unusable key) are the caller's: they raise.
     headers = http_auth.sign(
-        wallet, method="POST", path=path, body=body, receiver_ss58=axon.hotkey
+        wallet,
+        method="POST",
+        path=path,
+        body=body,
+        receiver_ss58=axon.hotkey,
     )
     headers["Content-Type"] = "application/json"
     try:

@@ -64,11 +64,13 @@ class StoreAPI:
         return store_hooks.prepare(request)
 
     def process_responses(
-        self, responses: Sequence[Outcome[StoreResponse]]
+        self,
+        responses: Sequence[Outcome[StoreResponse]],
     ) -> dict[str, bool]:
         """Combine the miners' answers (`by_hotkey`); failed miners are skipped."""
         found: list[_aggregate.Answer[bool]] = _aggregate.answers(
-            responses, StoreResponse.deserialize
+            responses,
+            StoreResponse.deserialize,
         )
         result = _aggregate.by_hotkey(found)
         return store_hooks.postprocess(result)
@@ -89,7 +91,12 @@ class StoreAPI:
             targets = list(axons)
         body = request.model_dump_json().encode()
         return await _transport.post_all(
-            self.wallet, targets, self.path, body, StoreResponse, timeout
+            self.wallet,
+            targets,
+            self.path,
+            body,
+            StoreResponse,
+            timeout,
         )
 
     async def __call__(
@@ -141,11 +148,13 @@ class RetrieveAPI:
         return retrieve_hooks.prepare(request)
 
     def process_responses(
-        self, responses: Sequence[Outcome[RetrieveResponse]]
+        self,
+        responses: Sequence[Outcome[RetrieveResponse]],
     ) -> bytes | None:
         """Combine the miners' answers (`majority`); failed miners are skipped."""
         found: list[_aggregate.Answer[bytes]] = _aggregate.answers(
-            responses, RetrieveResponse.deserialize
+            responses,
+            RetrieveResponse.deserialize,
         )
         result = _aggregate.majority(found)
         return retrieve_hooks.postprocess(result)
@@ -166,7 +175,12 @@ class RetrieveAPI:
             targets = list(axons)
         body = request.model_dump_json().encode()
         return await _transport.post_all(
-            self.wallet, targets, self.path, body, RetrieveResponse, timeout
+            self.wallet,
+            targets,
+            self.path,
+            body,
+            RetrieveResponse,
+            timeout,
         )
 
     async def __call__(

@@ -92,7 +92,8 @@ def build_app(
             await auth(request)
         except HTTPException as denied:
             return JSONResponse(
-                {"detail": denied.detail}, status_code=denied.status_code
+                {"detail": denied.detail},
+                status_code=denied.status_code,
             )
         assert isinstance(exc, RequestValidationError)
         return await request_validation_exception_handler(request, exc)
@@ -106,7 +107,8 @@ def build_app(
         summary="Ask a miner to store an encrypted chunk.",
     )
     async def store(
-        body: StoreRequest, caller: Annotated[str, Depends(auth)]
+        body: StoreRequest,
+        caller: Annotated[str, Depends(auth)],
     ) -> StoreResponse:
         if store_handlers.blacklist(caller):
             raise HTTPException(status_code=403, detail="caller is blacklisted")
@@ -121,7 +123,8 @@ def build_app(
         summary="Fetch a chunk back by its hash.",
     )
     async def retrieve(
-        body: RetrieveRequest, caller: Annotated[str, Depends(auth)]
+        body: RetrieveRequest,
+        caller: Annotated[str, Depends(auth)],
     ) -> RetrieveResponse:
         if retrieve_handlers.blacklist(caller):
             raise HTTPException(status_code=403, detail="caller is blacklisted")

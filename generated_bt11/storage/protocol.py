@@ -62,13 +62,16 @@ class StoreRequest(BaseModel):
     """Request of `Store`: Ask a miner to store an encrypted chunk."""
 
     encrypted_data: WireBytes = Field(
-        min_length=1, max_length=16777216, description="The encrypted chunk."
+        min_length=1,
+        max_length=16777216,
+        description="The encrypted chunk.",
     )
     data_hash: str = Field(
-        pattern="^[0-9a-f]{64}$", description="sha256 of encrypted_data, hex."
+        pattern="^[0-9a-f]{64}$",
+        description="sha256 of encrypted_data, hex.",
     )
     encryption: EncryptionPayload = Field(
-        description="Decryption metadata stored alongside the data."
+        description="Decryption metadata stored alongside the data.",
     )
     encoding: Encoding = Field(default=Encoding.raw)
     ttl_seconds: int | None = Field(
@@ -83,7 +86,8 @@ class StoreResponse(BaseModel):
 
     stored: bool | None = Field(default=None)
     miner_hash: str | None = Field(
-        default=None, description="The hash the miner computed over what it received."
+        default=None,
+        description="The hash the miner computed over what it received.",
     )
 
     def deserialize(self) -> bool | None:
@@ -101,7 +105,8 @@ class RetrieveResponse(BaseModel):
     """A miner's answer to `Retrieve`; fields it leaves out are None."""
 
     encrypted_data: WireBytes | None = Field(
-        default=None, description="The chunk, as stored."
+        default=None,
+        description="The chunk, as stored.",
     )
 
     def deserialize(self) -> bytes | None:

@@ -59,13 +59,19 @@ def key(value: object) -> str:
     return _aggregate.canonical(value)
 
 
+def hotkey_of(response: Dummy) -> str:
+    return response.axon.hotkey if response.axon and response.axon.hotkey else ""
+
+
 def expected(found: list[_aggregate.Answer[Any]]) -> Any:
     """What process_responses must return for these healthy answers."""
     return hooks.postprocess(_aggregate.collect_all(found))
 
 
 def test_round_trip_through_real_axons(
-    serve: Callable[..., bt.Axon], wallet: Wallet, wallets: list[Wallet]
+    serve: Callable[..., bt.Axon],
+    wallet: Wallet,
+    wallets: list[Wallet],
 ) -> None:
     """One healthy miner, one that raises, one that never answers, one not listening."""
     received: list[Dummy] = []
@@ -118,13 +124,8 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
         reply(1, 200, "hk-c"),
     ]
     result = DummyAPI(wallet).process_responses(replies)
-    found = [
-        _aggregate.Answer(
-            r.axon.hotkey if r.axon and r.axon.hotkey else "", deserialize(r)
-        )
-        for i, r in enumerate(replies)
-        if i in (0, 2, 4)
-    ]
+    healthy = [replies[0], replies[2], replies[4]]
+    found = [_aggregate.Answer(hotkey_of(r), deserialize(r)) for r in healthy]
     assert key(result) == key(expected(found))
     assert len(result) == 3
 
@@ -135,14 +136,15 @@ def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = DummyAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
-    assert key(result) == key(
-        expected([_aggregate.Answer("hk-a", deserialize(reply(0, 200, "hk-a")))])
-    )
+    healthy = reply(0, 200, "hk-a")
+    want = expected([_aggregate.Answer("hk-a", deserialize(healthy))])
+    assert key(result) == key(want)
 
 
 @pytest.mark.parametrize("status", [None, 0, 401, 408, 500, 503])
 def test_no_healthy_miner_gives_the_empty_result(
-    wallet: Wallet, status: int | None
+    wallet: Wallet,
+    status: int | None,
 ) -> None:
     failed = reply(0, 200, "hk-a")
     failed.dendrite = bt.TerminalInfo(status_code=status)
@@ -151,7 +153,9 @@ def test_no_healthy_miner_gives_the_empty_result(
 
 
 def test_example_client_queries_a_real_axon(
-    serve: Callable[..., bt.Axon], wallet: Wallet, capsys: pytest.CaptureFixture[str]
+    serve: Callable[..., bt.Axon],
+    wallet: Wallet,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     def forward(synapse: Dummy) -> Dummy:
         return miner_answer(synapse)
@@ -176,7 +180,8 @@ def test_example_client_queries_a_real_axon(
 
 
 def test_example_client_fails_when_no_miner_answers(
-    wallet: Wallet, capsys: pytest.CaptureFixture[str]
+    wallet: Wallet,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     argv = [
         "--wallet.path",

@@ -59,7 +59,9 @@ def test_miner_answers_dummy(wallet: Wallet, wallets: list[Wallet]) -> None:
 
 
 def test_miner_command_line_serves_the_example_client(
-    wallet: Wallet, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    wallet: Wallet,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     """`python -m dummy.miner` prints IP:PORT:HOTKEY once listening; the client queries it."""
     port = free_port()
@@ -67,7 +69,7 @@ def test_miner_command_line_serves_the_example_client(
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(
-            [package_parent, os.environ.get("PYTHONPATH", "")]
+            [package_parent, os.environ.get("PYTHONPATH", "")],
         ),
     }
     proc = subprocess.Popen(
@@ -91,9 +93,8 @@ def test_miner_command_line_serves_the_example_client(
     try:
         assert proc.stdout is not None
         address = proc.stdout.readline().strip()
-        assert address.startswith(f"127.0.0.1:{port}:"), (
-            proc.stderr.read() if proc.stderr else ""
-        )
+        expected = f"127.0.0.1:{port}:"
+        assert address.startswith(expected), proc.stderr.read() if proc.stderr else ""
         argv = [
             "--wallet.path",
             wallet_dir(wallet),
@@ -118,6 +119,12 @@ def test_miner_refuses_a_busy_port(tmp_path: Path) -> None:
         port = busy.getsockname()[1]
         with pytest.raises(SystemExit) as exit_info:
             miner.main(
-                ["--port", str(port), "--wallet.path", str(tmp_path), "--create-wallet"]
+                [
+                    "--port",
+                    str(port),
+                    "--wallet.path",
+                    str(tmp_path),
+                    "--create-wallet",
+                ],
             )
     assert exit_info.value.code == 2

@@ -14,7 +14,7 @@ from bittensor_wallet import Wallet
 from prediction import _aggregate, client
 from prediction.api import ForecastAPI
 from prediction.hooks import forecast as hooks
-from prediction.protocol import Forecast, PricePoint
+from prediction.protocol import Forecast
 
 from .conftest import close, dead_axon, wallet_dir
 
@@ -60,13 +60,19 @@ def key(value: object) -> str:
     return _aggregate.canonical(value)
 
 
+def hotkey_of(response: Forecast) -> str:
+    return response.axon.hotkey if response.axon and response.axon.hotkey else ""
+
+
 def expected(found: list[_aggregate.Answer[Any]]) -> Any:
     """What process_responses must return for these healthy answers."""
     return hooks.postprocess(_aggregate.majority(found))
 
 
 def test_round_trip_through_real_axons(
-    serve: Callable[..., bt.Axon], wallet: Wallet, wallets: list[Wallet]
+    serve: Callable[..., bt.Axon],
+    wallet: Wallet,
+    wallets: list[Wallet],
 ) -> None:
     """One healthy miner, one that raises, one that never answers, one not listening."""
     received: list[Forecast] = []
@@ -120,13 +126,8 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
         reply(1, 200, "hk-c"),
     ]
     result = ForecastAPI(wallet).process_responses(replies)
-    found = [
-        _aggregate.Answer(
-            r.axon.hotkey if r.axon and r.axon.hotkey else "", deserialize(r)
-        )
-        for i, r in enumerate(replies)
-        if i in (0, 2, 4)
-    ]
+    healthy = [replies[0], replies[2], replies[4]]
+    found = [_aggregate.Answer(hotkey_of(r), deserialize(r)) for r in healthy]
     assert key(result) == key(expected(found))
     values = [a.value for a in found]
     winner = values[2] if key(values[0]) != key(values[2]) else values[0]
@@ -139,14 +140,15 @@ def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = ForecastAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
-    assert key(result) == key(
-        expected([_aggregate.Answer("hk-a", deserialize(reply(0, 200, "hk-a")))])
-    )
+    healthy = reply(0, 200, "hk-a")
+    want = expected([_aggregate.Answer("hk-a", deserialize(healthy))])
+    assert key(result) == key(want)
 
 
 @pytest.mark.parametrize("status", [None, 0, 401, 408, 500, 503])
 def test_no_healthy_miner_gives_the_empty_result(
-    wallet: Wallet, status: int | None
+    wallet: Wallet,
+    status: int | None,
 ) -> None:
     failed = reply(0, 200, "hk-a")
     failed.dendrite = bt.TerminalInfo(status_code=status)
@@ -155,7 +157,9 @@ def test_no_healthy_miner_gives_the_empty_result(
 
 
 def test_example_client_queries_a_real_axon(
-    serve: Callable[..., bt.Axon], wallet: Wallet, capsys: pytest.CaptureFixture[str]
+    serve: Callable[..., bt.Axon],
+    wallet: Wallet,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     def forward(synapse: Forecast) -> Forecast:
         return miner_answer(synapse)
@@ -182,7 +186,8 @@ def test_example_client_queries_a_real_axon(
 
 
 def test_example_client_fails_when_no_miner_answers(
-    wallet: Wallet, capsys: pytest.CaptureFixture[str]
+    wallet: Wallet,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     argv = [
         "--wallet.path",

@@ -61,7 +61,8 @@ STREAMED: str = "".join(CHUNKS)
 
 
 async def pieces(
-    chunks: list[str], hold: threading.Event | None = None
+    chunks: list[str],
+    hold: threading.Event | None = None,
 ) -> AsyncIterator[str]:
     """Yield `chunks`; with `hold`, keep each piece after the first until the caller has seen one."""
     for i, chunk in enumerate(chunks):
@@ -71,7 +72,8 @@ async def pieces(
 
 
 def miner_answer(
-    synapse: Prompt, hold: threading.Event | None = None
+    synapse: Prompt,
+    hold: threading.Event | None = None,
 ) -> bt.StreamingSynapse.BTStreamingResponse:
     """A miner's streamed answer: CHUNKS, then the other response fields as `answer` fills them."""
     return _stream.respond(answer(synapse, 0), pieces(CHUNKS, hold), PROMPT_STREAM)
@@ -86,13 +88,19 @@ def key(value: object) -> str:
     return _aggregate.canonical(value)
 
 
+def hotkey_of(response: Prompt) -> str:
+    return response.axon.hotkey if response.axon and response.axon.hotkey else ""
+
+
 def expected(found: list[_aggregate.Answer[Any]]) -> Any:
     """What process_responses must return for these healthy answers."""
     return hooks.postprocess(_aggregate.by_hotkey(found))
 
 
 def test_stream_through_real_axons(
-    serve: Callable[..., bt.Axon], wallet: Wallet, wallets: list[Wallet]
+    serve: Callable[..., bt.Axon],
+    wallet: Wallet,
+    wallets: list[Wallet],
 ) -> None:
     """Pieces arrive in order while the miner still works; failed, slow and absent miners don't count."""
     received: list[Prompt] = []
@@ -142,15 +150,10 @@ def test_stream_through_real_axons(
 
     stream = asyncio.run(call())
 
-    assert [key(c.value) for c in got if c.hotkey == good_hotkey] == [
-        key(c) for c in CHUNKS
-    ]
-    assert [_aggregate.succeeded(r) for r in stream.responses] == [
-        True,
-        False,
-        False,
-        False,
-    ]
+    mine = [key(c.value) for c in got if c.hotkey == good_hotkey]
+    assert mine == [key(c) for c in CHUNKS]
+    succeeded = [_aggregate.succeeded(r) for r in stream.responses]
+    assert succeeded == [True, False, False, False]
     sent = api.prepare_synapse(**REQUEST)
     assert len(received) == 1
     assert received[0].messages == sent.messages
@@ -162,7 +165,8 @@ def test_stream_through_real_axons(
 
 
 def test_awaiting_the_api_returns_the_combined_answer(
-    serve: Callable[..., bt.Axon], wallet: Wallet
+    serve: Callable[..., bt.Axon],
+    wallet: Wallet,
 ) -> None:
     def forward(synapse: Prompt) -> bt.StreamingSynapse.BTStreamingResponse:
         return miner_answer(synapse)
@@ -177,9 +181,8 @@ def test_awaiting_the_api_returns_the_combined_answer(
             await close(api)
 
     result = asyncio.run(call())
-    assert key(result) == key(
-        expected([_aggregate.Answer(good.wallet.hotkey.ss58_address, STREAMED)])
-    )
+    want = expected([_aggregate.Answer(good.wallet.hotkey.ss58_address, STREAMED)])
+    assert key(result) == key(want)
 
 
 def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
@@ -191,13 +194,8 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
         reply(1, 200, "hk-c"),
     ]
     result = PromptAPI(wallet).process_responses(replies)
-    found = [
-        _aggregate.Answer(
-            r.axon.hotkey if r.axon and r.axon.hotkey else "", deserialize(r)
-        )
-        for i, r in enumerate(replies)
-        if i in (0, 2, 4)
-    ]
+    healthy = [replies[0], replies[2], replies[4]]
+    found = [_aggregate.Answer(hotkey_of(r), deserialize(r)) for r in healthy]
     assert key(result) == key(expected(found))
     assert sorted(result) == ["hk-a", "hk-b", "hk-c"]
 
@@ -208,14 +206,15 @@ def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = PromptAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
-    assert key(result) == key(
-        expected([_aggregate.Answer("hk-a", deserialize(reply(0, 200, "hk-a")))])
-    )
+    healthy = reply(0, 200, "hk-a")
+    want = expected([_aggregate.Answer("hk-a", deserialize(healthy))])
+    assert key(result) == key(want)
 
 
 @pytest.mark.parametrize("status", [None, 0, 401, 408, 500, 503])
 def test_no_healthy_miner_gives_the_empty_result(
-    wallet: Wallet, status: int | None
+    wallet: Wallet,
+    status: int | None,
 ) -> None:
     failed = reply(0, 200, "hk-a")
     failed.dendrite = bt.TerminalInfo(status_code=status)
@@ -224,7 +223,9 @@ def test_no_healthy_miner_gives_the_empty_result(
 
 
 def test_example_client_queries_a_real_axon(
-    serve: Callable[..., bt.Axon], wallet: Wallet, capsys: pytest.CaptureFixture[str]
+    serve: Callable[..., bt.Axon],
+    wallet: Wallet,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     def forward(synapse: Prompt) -> bt.StreamingSynapse.BTStreamingResponse:
         return miner_answer(synapse)
@@ -254,7 +255,8 @@ def test_example_client_queries_a_real_axon(
 
 
 def test_example_client_fails_when_no_miner_answers(
-    wallet: Wallet, capsys: pytest.CaptureFixture[str]
+    wallet: Wallet,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     argv = [
         "--wallet.path",

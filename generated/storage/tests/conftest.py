@@ -25,7 +25,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def loopback_ip(monkeypatch: pytest.MonkeyPatch) -> None:
     """bt.Dendrite and bt.Axon look up the public IP online; stay on loopback."""
     monkeypatch.setattr(
-        "bittensor.utils.networking.get_external_ip", lambda: "127.0.0.1"
+        "bittensor.utils.networking.get_external_ip",
+        lambda: "127.0.0.1",
     )
 
 
@@ -37,7 +38,9 @@ def wallets(tmp_path_factory: pytest.TempPathFactory) -> list[Wallet]:
     for name in ["validator"] + [f"miner{i}" for i in range(MINERS)]:
         wallet = Wallet(name=name, hotkey="default", path=str(path))
         wallet.create_if_non_existent(
-            coldkey_use_password=False, hotkey_use_password=False, suppress=True
+            coldkey_use_password=False,
+            hotkey_use_password=False,
+            suppress=True,
         )
         out.append(wallet)
     return out

@@ -5,7 +5,7 @@
 import asyncio
 import json
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 import bittensor as bt
 import pytest
@@ -14,7 +14,7 @@ from bittensor_wallet import Wallet
 from translate import _aggregate, client
 from translate.api import DetectLanguageAPI
 from translate.hooks import detect_language as hooks
-from schemas.translate import DetectLanguage, Glossary, Language, Translate
+from schemas.translate import DetectLanguage, Language
 
 from .conftest import close, dead_axon, wallet_dir
 
@@ -67,13 +67,19 @@ def key(value: object) -> str:
     return _aggregate.canonical(value)
 
 
+def hotkey_of(response: DetectLanguage) -> str:
+    return response.axon.hotkey if response.axon and response.axon.hotkey else ""
+
+
 def expected(found: list[_aggregate.Answer[Any]]) -> Any:
     """What process_responses must return for these healthy answers."""
     return hooks.postprocess(_aggregate.collect_all(found))
 
 
 def test_round_trip_through_real_axons(
-    serve: Callable[..., bt.Axon], wallet: Wallet, wallets: list[Wallet]
+    serve: Callable[..., bt.Axon],
+    wallet: Wallet,
+    wallets: list[Wallet],
 ) -> None:
     """One healthy miner, one that raises, one that never answers, one not listening."""
     received: list[DetectLanguage] = []
@@ -126,13 +132,8 @@ def test_aggregate_skips_failed_miners(wallet: Wallet) -> None:
         reply(1, 200, "hk-c"),
     ]
     result = DetectLanguageAPI(wallet).process_responses(replies)
-    found = [
-        _aggregate.Answer(
-            r.axon.hotkey if r.axon and r.axon.hotkey else "", deserialize(r)
-        )
-        for i, r in enumerate(replies)
-        if i in (0, 2, 4)
-    ]
+    healthy = [replies[0], replies[2], replies[4]]
+    found = [_aggregate.Answer(hotkey_of(r), deserialize(r)) for r in healthy]
     assert key(result) == key(expected(found))
     assert len(result) == 3
 
@@ -143,14 +144,15 @@ def test_aggregate_drops_unfilled_answers(wallet: Wallet) -> None:
     empty.dendrite = bt.TerminalInfo(status_code=200)
     empty.axon = bt.TerminalInfo(status_code=200, hotkey="hk-empty")
     result = DetectLanguageAPI(wallet).process_responses([empty, reply(0, 200, "hk-a")])
-    assert key(result) == key(
-        expected([_aggregate.Answer("hk-a", deserialize(reply(0, 200, "hk-a")))])
-    )
+    healthy = reply(0, 200, "hk-a")
+    want = expected([_aggregate.Answer("hk-a", deserialize(healthy))])
+    assert key(result) == key(want)
 
 
 @pytest.mark.parametrize("status", [None, 0, 401, 408, 500, 503])
 def test_no_healthy_miner_gives_the_empty_result(
-    wallet: Wallet, status: int | None
+    wallet: Wallet,
+    status: int | None,
 ) -> None:
     failed = reply(0, 200, "hk-a")
     failed.dendrite = bt.TerminalInfo(status_code=status)
@@ -161,7 +163,9 @@ def test_no_healthy_miner_gives_the_empty_result(
 
 
 def test_example_client_queries_a_real_axon(
-    serve: Callable[..., bt.Axon], wallet: Wallet, capsys: pytest.CaptureFixture[str]
+    serve: Callable[..., bt.Axon],
+    wallet: Wallet,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     def forward(synapse: DetectLanguage) -> DetectLanguage:
         return miner_answer(synapse)
@@ -187,7 +191,8 @@ def test_example_client_queries_a_real_axon(
 
 
 def test_example_client_fails_when_no_miner_answers(
-    wallet: Wallet, capsys: pytest.CaptureFixture[str]
+    wallet: Wallet,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     argv = [
         "--wallet.path",

@@ -50,7 +50,8 @@ def expected(found: list[_aggregate.Answer[Any]]) -> Any:
 
 
 def test_round_trip_through_real_miners(
-    serve: Callable[..., Miner], validator: Keypair
+    serve: Callable[..., Miner],
+    validator: Keypair,
 ) -> None:
     """One healthy miner, one that raises, one too slow, one not listening."""
     received: list[tuple[DummyRequest, str]] = []
@@ -82,7 +83,10 @@ def test_round_trip_through_real_miners(
 
 
 def signed(
-    validator: Keypair, receiver: str, body: bytes, **kwargs: Any
+    validator: Keypair,
+    receiver: str,
+    body: bytes,
+    **kwargs: Any,
 ) -> dict[str, str]:
     headers = http_auth.sign(
         validator,
@@ -134,7 +138,10 @@ def test_miner_rejects_what_btauth_rejects(
             == 403
         )
         stale = signed(
-            validator, miner.hotkey, body, nonce_ns=time.time_ns() - 60 * 10**9
+            validator,
+            miner.hotkey,
+            body,
+            nonce_ns=time.time_ns() - 60 * 10**9,
         )
         assert http.post(url, content=body, headers=stale).status_code == 401
         assert (
@@ -144,7 +151,9 @@ def test_miner_rejects_what_btauth_rejects(
             == 401
         )
         monkeypatch.setattr(
-            handlers, "blacklist", lambda caller: caller == validator.ss58_address
+            handlers,
+            "blacklist",
+            lambda caller: caller == validator.ss58_address,
         )
         assert (
             http.post(
@@ -180,7 +189,7 @@ def test_aggregate_skips_failed_miners(validator: Keypair) -> None:
 def test_no_healthy_miner_gives_the_empty_result(validator: Keypair) -> None:
     failed = [outcome(0, status, "hk") for status in (None, 401, 403, 500)]
     failed.append(
-        Outcome(Endpoint("127.0.0.1", 1, "hk"), 200, None, "malformed answer")
+        Outcome(Endpoint("127.0.0.1", 1, "hk"), 200, None, "malformed answer"),
     )
     assert key(DummyAPI(validator).process_responses(failed)) == key(expected([]))
 
@@ -194,7 +203,9 @@ def test_openapi_document_lists_the_route() -> None:
 
 
 def test_example_client_queries_a_real_miner(
-    serve: Callable[..., Miner], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    serve: Callable[..., Miner],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     async def forward(request: DummyRequest, caller: str) -> DummyResponse:
         return answer(0)
@@ -223,7 +234,8 @@ def test_example_client_queries_a_real_miner(
 
 
 def test_example_client_fails_when_no_miner_answers(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     wallet = bt.Wallet(name="validator", hotkey="default", path=str(tmp_path))
     wallet.create_new_hotkey(use_password=False, suppress=True)
