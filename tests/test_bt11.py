@@ -34,7 +34,7 @@ def test_package_has_no_bittensor_10_names(out: Path) -> None:
 
 def test_openapi_document_has_a_route_per_synapse(out: Path) -> None:
     document = json.loads((out / "every_type" / "openapi.json").read_text())
-    assert sorted(document["paths"]) == ["/Chat", "/Choices", "/Containers", "/Custom", "/Scalars"]
+    assert sorted(document["paths"]) == ["/Chat", "/Choices", "/Containers", "/Custom", "/Opaque", "/Scalars"]
     scalars = document["components"]["schemas"]["ScalarsRequest"]
     assert "text" in scalars["required"] and "maybe_text" not in scalars["required"]
     assert scalars["properties"]["count"] == {"type": "integer", "minimum": 1, "maximum": 100}
