@@ -31,11 +31,24 @@ Defaults (schemas, out, ...) come from [tool.subnet-apigen] in ./pyproject.toml.
 """
 
 
+def _mistyped_command(arg: str, commands: list[str]) -> str | None:
+    """The command `arg` was probably meant to be, if it can't be a schema (no such file, no
+    dot, no colon) and is one typo away from a command name."""
+    import difflib
+
+    if "." in arg or ":" in arg or "/" in arg or Path(arg).exists():
+        return None
+    close = difflib.get_close_matches(arg, commands, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 class DefaultGroup(click.Group):
     """A group whose default command is `generate`: `subnet-apigen SCHEMA` needs no verb."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help", "--version")):
+            if args and _mistyped_command(args[0], list(self.commands)):
+                ctx.fail(f"no such command {args[0]!r}; did you mean {_mistyped_command(args[0], list(self.commands))!r}?")
             args = ["generate", *args]
         return super().parse_args(ctx, args)
 

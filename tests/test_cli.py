@@ -93,3 +93,16 @@ def test_any_may_default_to_null(tmp_path: Path) -> None:
     schema = write(tmp_path, "subnet: x\nsynapses:\n  A:\n    request: {extra: {type: any, default: null}}\n    response: {b: int}\n")
     result = run_cli(schema, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(("typo", "command"), [("genrate", "generate"), ("brekaing", "breaking"), ("improt", "import")])
+def test_a_mistyped_command_is_named_not_read_as_a_schema(typo: str, command: str) -> None:
+    result = run_cli(typo, "x.yaml")
+    assert result.exit_code == 2
+    assert f"no such command '{typo}'; did you mean '{command}'?" in result.stderr
+
+
+def test_a_module_name_is_still_a_schema() -> None:
+    """A dotted module is Python input, however close to a command it looks."""
+    result = run_cli("generate.protocol")
+    assert result.exit_code == 2 and "no such command" not in result.stderr
