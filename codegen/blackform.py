@@ -507,7 +507,7 @@ def _compound_on_one_line(first: str) -> bool:
 
 
 def _region(body: str, indent: int, ln: _Line) -> _Region:
-    return _Region(indent, body[-1], forced=ln.comment, call=_follows_name(body[:-1]))
+    return _Region(indent, body[-1], forced=ln.comment, call=follows_name(body[:-1]))
 
 
 _NAME = r"[A-Za-z_]\w*"
@@ -551,7 +551,7 @@ def _statement_region(body: str, indent: int, ln: _Line) -> _Region:
     return region
 
 
-def _follows_name(before: str) -> bool:
+def follows_name(before: str) -> bool:
     """Whether a bracket after `before` is a call or subscript (not a tuple, list or group)."""
     before = before.rstrip(" ")
     if not before or not (before[-1].isalnum() or before[-1] in "_)]}"):
@@ -643,5 +643,5 @@ def _one_tuple(body: str, comma: int) -> bool:
             if depth:
                 depth -= 1
                 continue
-            return c == "(" and not _follows_name(body[:k]) and not _top_level_commas(body[k + 1 : comma])
+            return c == "(" and not follows_name(body[:k]) and not _top_level_commas(body[k + 1 : comma])
     return False

@@ -17,10 +17,9 @@ Black to format as it would have anyway.
 
 from __future__ import annotations
 
-import keyword
 import re
 
-from codegen.blackform import LINE_LENGTH, masked, split_tail
+from codegen.blackform import LINE_LENGTH, follows_name, masked, split_tail
 
 _OPEN = "([{"
 _CLOSE = ")]}"
@@ -173,19 +172,10 @@ def _bracket_to_split(mask: str) -> tuple[int, int] | None:
         return None
     is_def = mask.lstrip(" ").startswith(("def ", "async def "))
     open_, close = groups[0] if is_def else groups[-1]
-    after_name = _after_name(mask[:open_])
+    after_name = follows_name(mask[:open_])
     if (mask[open_] == "(" and after_name) or (mask[open_] in "[{" and not after_name):
         return open_, close
     return None
-
-
-def _after_name(before: str) -> bool:
-    """Whether a bracket after `before` belongs to a call or subscript (not a display or group)."""
-    before = before.rstrip(" ")
-    if not before or not (before[-1].isalnum() or before[-1] in "_)]}"):
-        return False
-    word = re.search(r"[A-Za-z_]\w*$", before)
-    return not (word and keyword.iskeyword(word.group()))
 
 
 def _items(text: str, mask: str) -> list[tuple[str, str]]:
