@@ -9,6 +9,7 @@ import keyword
 import math
 import re
 import sys
+from collections.abc import Iterable
 from typing import Any, Callable
 
 from pydantic import BaseModel
@@ -146,7 +147,9 @@ class Builder:
 
     def check_type_names(self) -> None:
         seen: dict[str, tuple[str, str, Path_]] = {}
-        groups = [("enum", "enums", self.schema.enums), ("model", "models", self.schema.models), ("synapse", "synapses", self.schema.synapses)]
+        groups: list[tuple[str, str, Iterable[str]]] = [
+            ("enum", "enums", self.schema.enums), ("model", "models", self.schema.models), ("synapse", "synapses", self.schema.synapses)
+        ]
         for what, key, names in groups:
             for name in names:
                 path = (key, name)

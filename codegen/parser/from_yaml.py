@@ -202,7 +202,8 @@ def _kind(value: Any) -> str:
         return "true/false"
     if isinstance(value, (int, float)):
         return f"the number {value!r}"
-    return {list: "a list", dict: "a mapping", str: "a string"}.get(type(value), type(value).__name__)
+    kinds: dict[type, str] = {list: "a list", dict: "a mapping", str: "a string"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 # What a key of each kind must hold, said the way a user would fix it.
