@@ -64,12 +64,9 @@ _ESCAPE_TO_NORMALIZE = re.compile(r"\\(?:x[0-9a-fA-F]?[A-F]|u[0-9a-fA-F]{0,3}[A-
 _LONE_STRING = re.compile(r"^(?:[A-Za-z_]\w*=|_+: )?_+,?$")
 # Number literals Black may respell (`1e+16` -> `1e16`, `0XFF` -> `0xFF`, `1J` -> `1j`, `1.` ->
 # `1.0`): any with an exponent, a base prefix, a suffix or a bare point is left to Black.
-# Strings are masked by then.
-_RESPELLED_NUMBER = re.compile(
-    r"(?<![\w.])(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE]|[jJlL]\b)"  # 1e+16, 1J
-    r"|(?<![\w.])0[xXoObB]"  # 0XFF, 0xff
-    r"|(?<![\w.])\d[\d_]*\.(?![\d_])|(?<![\w.)\]}])\.\d"  # 1. and .5 (Black writes 1.0 and 0.5)
-)
+# Numbers are found first (strings are masked by then), then judged: one cheap pass per unit.
+_NUMBER = re.compile(r"(?<![\w.])\.?\d[\w.]*")
+_RESPELLED = re.compile(r"[eEjJlLxXoObB]|^\.|\.$")
 _OPEN = "([{"
 _CLOSE = ")]}"
 _MATCHING = {")": "(", "]": "[", "}": "{"}
@@ -107,8 +104,15 @@ def _check(unit: str) -> str:
     if _ODD_CHARS.search(unit):
         raise Refused("tabs, trailing spaces, backslash continuations or unusual line breaks")
     text, lines = _normalize_strings(unit)
+    _check_numbers(lines)
     _check_layout(lines)
     return text
+
+
+def _check_numbers(lines: list[_Line]) -> None:
+    for number in _NUMBER.findall("\n".join(ln.code for ln in lines)):
+        if _RESPELLED.search(number):
+            raise Refused("a number literal Black would respell")
 
 
 def masked(text: str) -> str:
@@ -352,8 +356,6 @@ def _check_layout(lines: list[_Line]) -> None:
             logical.append(_Logical(indent // 4, "", blank))
             blank = 0
             continue
-        if _RESPELLED_NUMBER.search(body):
-            raise Refused("a number literal Black would respell")
         string_statement = body.strip("_") == ""
         if _width(ln.text) > LINE_LENGTH and not string_statement and not (stack and _LONE_STRING.match(body)):
             raise Refused("a line longer than Black's limit")

@@ -47,11 +47,9 @@ def attribute(
         if not isinstance(response, kind):
             continue
         hotkey = target.info().hotkey if isinstance(target, bt.Axon) else target.hotkey
-        terminal = (
-            response.axon
-            if isinstance(response.axon, bt.TerminalInfo)
-            else bt.TerminalInfo()
-        )
+        terminal = response.axon
+        if not isinstance(terminal, bt.TerminalInfo):
+            terminal = bt.TerminalInfo()
         response.axon = terminal.model_copy(update={"hotkey": hotkey})
         out.append(response)
     return out
