@@ -58,3 +58,27 @@ def test_generated_tests_pass_under_bittensor_11(out: Path) -> None:
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     mypy = subprocess.run([BT11_PYTHON, "-m", "mypy", "--strict", "every_type"], cwd=out, capture_output=True, text=True, timeout=600)
     assert mypy.returncode == 0, mypy.stdout[-3000:]
+
+
+@pytest.mark.skipif(not BT11_PYTHON, reason="set BT11_PYTHON to a bittensor 11 venv's python (.ci/run does)")
+def test_readme_loopback_demo_prints_6(tmp_path: Path) -> None:
+    """The README's bittensor 11 demo, run as written (twice: pasting it again must work too)."""
+    import re
+    import shutil
+
+    from tests.conftest import ROOT
+    from tests.loopback import free_port
+
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Moving a subnet to bittensor 11", 1)[1]
+    match = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert match, "no ```sh block in the README's bittensor 11 section"
+    shutil.copytree(ROOT / "generated_bt11", tmp_path / "generated_bt11", ignore=shutil.ignore_patterns("__pycache__"))
+    script = match.group(1).replace("8091", str(free_port())).replace("/tmp/w", str(tmp_path / "wallets"))
+    env = {**os.environ, "PATH": os.pathsep.join([str(Path(BT11_PYTHON).parent), os.environ["PATH"]])}  # type: ignore[arg-type]
+    for _ in range(2):
+        proc = subprocess.run(
+            ["bash", "-c", "set -e\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n" + script],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert proc.stdout.strip().splitlines()[-1] == "[6]", proc.stdout + proc.stderr
