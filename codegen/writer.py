@@ -145,8 +145,9 @@ def _plan_package(p: Plan, pkg: str, files: list[RenderedFile], source: str) -> 
     manifest_rel = f"{pkg}/{MANIFEST}"
     previous = _read_manifest(out / manifest_rel, p, manifest_rel)
     new = Manifest(source=source)
+    fine: set[str] = set()
     for f in files:
-        if _blocked(out, f.path, p):
+        if _blocked(out, f.path, p, fine):
             continue
         target = out / f.path
         current = _read(target)
@@ -211,18 +212,24 @@ def _plan_text(p: Plan, rel: str, text: str) -> None:
             p.old_text[rel] = current
 
 
-def _blocked(out: Path, rel: str, p: Plan) -> bool:
-    """A non-directory where one of ``rel``'s parent directories must be: a conflict."""
-    parent = (out / rel).parent
-    for ancestor in [parent, *parent.parents]:
-        if ancestor == out or out not in ancestor.parents:
-            return False
+def _blocked(out: Path, rel: str, p: Plan, fine: set[str]) -> bool:
+    """A non-directory where one of ``rel``'s parent directories must be: a conflict.
+
+    `fine` holds the directories (relative to ``out``) already found free of one, so that
+    each is looked at once per package, not once per file in it."""
+    dirs = rel.split("/")[:-1]
+    for depth in range(1, len(dirs) + 1):
+        here = "/".join(dirs[:depth])
+        if here in fine:
+            continue
+        ancestor = out / here
         if (ancestor.exists() or ancestor.is_symlink()) and not ancestor.is_dir():
             message = f"conflict: a file is where the directory for {Path(rel).name} goes; move it away and run again"
             problem = Problem(ancestor.as_posix(), 0, 0, message)
             if problem not in p.conflicts:
                 p.conflicts.append(problem)
             return True
+        fine.add(here)
     return False
 
 

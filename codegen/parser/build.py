@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import difflib
 import enum
+import functools
 import keyword
 import math
 import re
@@ -695,8 +696,25 @@ def _jsonable(value: Any) -> Any:
 
 
 def _safe_samples(typ: t.TypeRef, c: dict[str, Any]) -> list[t.Sample]:
-    samples = typ.samples(c)
-    return [s for s in samples if not _has_problem(typ, s, c)]
+    """The type's samples that meet the constraints. A schema repeats the same few (type,
+    constraints) pairs across its fields, so they are cached -- except for types holding a
+    model, whose samples are attached per schema (a model name is not its identity)."""
+    if _contains(typ, (t.ModelRef,)):
+        return _filter_samples(typ, c)
+    try:
+        # each value with its type: 1, 1.0 and True are equal keys but may give other samples
+        return list(_safe_samples_cached(typ, tuple(sorted((k, type(v).__name__, v) for k, v in c.items()))))
+    except TypeError:  # an unhashable constraint value: nothing to share
+        return _filter_samples(typ, c)
+
+
+@functools.lru_cache(maxsize=1024)
+def _safe_samples_cached(typ: t.TypeRef, c: tuple[tuple[str, str, Any], ...]) -> tuple[t.Sample, ...]:
+    return tuple(_filter_samples(typ, {k: v for k, _, v in c}))
+
+
+def _filter_samples(typ: t.TypeRef, c: dict[str, Any]) -> list[t.Sample]:
+    return [s for s in typ.samples(c) if not _has_problem(typ, s, c)]
 
 
 def _has_problem(typ: t.TypeRef, sample: t.Sample, c: dict[str, Any]) -> bool:
