@@ -1,6 +1,6 @@
 """Benchmark subnet-apigen against datamodel-code-generator, and check the performance targets.
 
-    python bench/run.py           # about three minutes on 2 cores
+    python bench/run.py           # about two minutes on 2 cores
     python bench/run.py --quick   # fewer repetitions, for a first look
 
 Needs `pip install -e '.[dev,bench]'` (bench adds datamodel-code-generator).
