@@ -52,8 +52,9 @@ class DefaultGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help", "--version")):
-            if args and _mistyped_command(args[0], list(self.commands)):
-                ctx.fail(f"no such command {args[0]!r}; did you mean {_mistyped_command(args[0], list(self.commands))!r}?")
+            meant = _mistyped_command(args[0], list(self.commands)) if args else None
+            if meant:
+                ctx.fail(f"no such command {args[0]!r}; did you mean {meant!r}?")
             args = ["generate", *args]
         return super().parse_args(ctx, args)
 
@@ -148,7 +149,6 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
     removed (their generated files only).
     """
     from codegen import stamp
-
 
     config_ok(ctx)
     if not schemas:
