@@ -8,6 +8,7 @@ the document maps back to ``LINE:COL`` for error messages.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,13 @@ class Document:
         return self.values.get((), (0, 0))
 
 
-def load_yaml(path: Path, display: str) -> Document:
-    """Read ``path``; raise InputError (naming ``display``) for unreadable or malformed YAML."""
+def load_yaml(path: Path, display: str, reuse: Reuse | None = None) -> Document:
+    """Read ``path``; raise InputError (naming ``display``) for unreadable or malformed YAML.
+
+    ``reuse`` is shown where each synapse's entry is in the text and names the synapses the
+    caller already has a spec for: those are read as ``{}`` (an empty synapse; the key and its
+    position are kept, so checks across names still run).
+    """
     try:
         raw = path.read_bytes()
     except IsADirectoryError:
@@ -58,10 +64,10 @@ def load_yaml(path: Path, display: str) -> Document:
         raise InputError(
             [Problem(display, line, col, f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8")]
         ) from None
-    return parse_yaml(text, display)
+    return parse_yaml(text, display, reuse)
 
 
-def parse_yaml(text: str, display: str) -> Document:
+def parse_yaml(text: str, display: str, reuse: Reuse | None = None) -> Document:
     """Parse YAML text into a Document; every malformation is an InputError with a position."""
     doc = Document(display, None)
     errors = Collector(display)
@@ -70,7 +76,9 @@ def parse_yaml(text: str, display: str) -> Document:
         loader, node = _compose(text)
         if node is None:
             raise InputError([Problem(display, 1, 1, "the file is empty; a schema needs at least `subnet:` and `synapses:`")])
-        doc.data = _Builder(doc, errors, loader).build(node, (), ())
+        texts = synapse_texts(text, node) if reuse is not None else None
+        skip = {("synapses", name) for name in reuse(texts)} if reuse is not None and texts is not None else set()
+        doc.data = _Builder(doc, errors, loader, skip).build(node, (), ())
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -93,6 +101,44 @@ def parse_yaml(text: str, display: str) -> Document:
         line, col = _mark(node)
         raise InputError([Problem(display, line, col, f"the top level must be a mapping with `subnet:` and `synapses:` keys, not {_kind(doc.data)}")])
     return doc
+
+
+@dataclass(frozen=True)
+class SynapseTexts:
+    """The text of each synapse's entry (its key to the end of its value) and of the rest.
+
+    Together they are the whole document; the rest holds every piece outside the entries,
+    in order, separated by NUL (which YAML text can't contain).
+    """
+
+    entries: dict[str, tuple[int, str]]  # synapse name -> (column of its key, its entry's text)
+    rest: str
+
+
+Reuse = Callable[[SynapseTexts], Iterable[str]]
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]", re.MULTILINE)
+
+
+def synapse_texts(text: str, root: yaml.Node) -> SynapseTexts | None:
+    """Where each synapse's entry is; None when an entry's meaning could depend on text outside
+    it (anchors and aliases, possibly: the pattern is conservative) or the shape is unusual."""
+    if not isinstance(root, yaml.MappingNode) or _ANCHOR_OR_ALIAS.search(text):
+        return None
+    found = [v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "synapses"]
+    if len(found) != 1 or not isinstance(found[0], yaml.MappingNode):
+        return None
+    entries: dict[str, tuple[int, str]] = {}
+    pieces: list[str] = []
+    end = 0
+    for key, value in found[0].value:
+        if not isinstance(key, yaml.ScalarNode) or key.value in entries:
+            return None
+        start = key.start_mark.index
+        pieces.append(text[end:start])
+        end = value.end_mark.index
+        entries[key.value] = (key.start_mark.column, text[start:end])
+    pieces.append(text[end:])
+    return SynapseTexts(entries, "\0".join(pieces))
 
 
 def _compose(text: str) -> tuple[Any, yaml.Node | None]:
@@ -153,8 +199,9 @@ class _TooBig(Exception):
 class _Builder:
     """Builds plain data from YAML nodes, recording positions; rejects duplicate keys and alias loops."""
 
-    def __init__(self, doc: Document, errors: Collector, loader: yaml.SafeLoader | yaml.CSafeLoader) -> None:
+    def __init__(self, doc: Document, errors: Collector, loader: yaml.SafeLoader | yaml.CSafeLoader, skip: set[Path_]) -> None:
         self.doc, self.errors, self.loader = doc, errors, loader
+        self.skip = skip  # read as {} (the caller has these already)
         self.count = 0
 
     def build(self, node: yaml.Node, path: Path_, parents: tuple[yaml.Node, ...]) -> Any:
@@ -165,6 +212,8 @@ class _Builder:
             self.errors.add("a YAML alias refers to a value that contains it; a schema can't be recursive", *_mark(node))
             return None
         self.doc.values[path] = _mark(node)
+        if path in self.skip:
+            return {}
         inner = parents + (node,)
         if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
             self.errors.add(f"unsupported YAML tag {node.tag!r}; use plain lists and mappings", *_mark(node))

@@ -6,6 +6,7 @@ rendered and formatted without error.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,12 +37,11 @@ def load_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: C
     """Load one schema argument: a YAML file, or Python input (a .py file or dotted module)."""
     display = display_path(arg)
     if arg.endswith((".yaml", ".yml")) or Path(arg).is_dir():
-        from codegen.load_yaml import load_yaml
-        from codegen.parser.from_yaml import spec_from_document
+        from codegen.incremental import load_yaml_spec
 
         if roles:
             raise InputError([Problem("--role", 0, 0, "applies to Python input only; in YAML, list the field under `request:` or `response:`")])
-        return spec_from_document(load_yaml(Path(arg), display), subnet)
+        return load_yaml_spec(Path(arg), display, subnet)
     from codegen.load_python import is_python_schema
 
     if is_python_schema(arg):
@@ -99,7 +99,6 @@ def load_all(args: list[str], subnet: str | None, roles: Sequence[str] = (), rep
 def build(specs: list[SubnetSpec], target: str = "10") -> dict[str, list[RenderedFile]]:
     """Render and format every package for bittensor `target` ("10" or "11")."""
     from codegen.fmt import format_files
-    from codegen.render import render
 
     unsupported = [
         Problem(spec.source, 0, 0, f"--bittensor {target} does not support {what} yet; generate this subnet for bittensor 10")
@@ -116,4 +115,17 @@ def build(specs: list[SubnetSpec], target: str = "10") -> dict[str, list[Rendere
             for spec in python_input
         ])
 
-    return {spec.name: format_files(render(spec, target), spec.source) for spec in specs}
+    return {spec.name: format_files(render_package(spec, target), spec.source) for spec in specs}
+
+
+def render_package(spec: SubnetSpec, target: str) -> list[RenderedFile]:
+    """Render one package, reusing the last run's per-synapse files where nothing they read changed."""
+    from codegen.incremental import VERIFY_ENV, RenderMemo
+    from codegen.render import render
+
+    memo = RenderMemo(spec, target)
+    files = render(spec, target, memo.get)
+    memo.save(files)
+    if memo.hits and os.environ.get(VERIFY_ENV) and files != render(spec, target):
+        raise AssertionError(f"{spec.source}: a file reused from the render cache differs from a fresh rendering")
+    return files

@@ -8,7 +8,7 @@ through ``repr()`` (``pyrepr``) or the ``docstring``/``comment`` escapes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,8 +31,16 @@ class RenderedFile:
 TARGETS = ("10", "11")
 
 
-def render(spec: SubnetSpec, target: str = "10") -> list[RenderedFile]:
-    """Every file of the package for a bittensor major version, in a fixed order."""
+Reuse = Callable[[str, SynapseSpec], "str | None"]
+
+
+def render(spec: SubnetSpec, target: str = "10", reuse: Reuse | None = None) -> list[RenderedFile]:
+    """Every file of the package for a bittensor major version, in a fixed order.
+
+    ``reuse(path, synapse)`` may supply a per-synapse file's text from an earlier
+    rendering. Those templates read only their synapse, the subnet's own fields and
+    properties and how many synapses there are, never another synapse.
+    """
     env = environment()
     prefix = "" if target == "10" else f"bt{target}/"
     pkg = spec.name
@@ -40,6 +48,10 @@ def render(spec: SubnetSpec, target: str = "10") -> list[RenderedFile]:
     def one(path: str, template: str, user_owned: bool = False, **extra: object) -> RenderedFile:
         text = env.get_template(prefix + template).render(subnet=spec, target=target, **extra)
         return RenderedFile(f"{pkg}/{path}", text, user_owned)
+
+    def of_synapse(path: str, template: str, s: SynapseSpec, user_owned: bool = False) -> RenderedFile:
+        text = reuse(f"{pkg}/{path}", s) if reuse is not None else None
+        return one(path, template, user_owned, s=s) if text is None else RenderedFile(f"{pkg}/{path}", text, user_owned)
 
     modules = ["__init__.py", "protocol.py", "_aggregate.py", "api.py", "client.py", "miner.py"]
     if spec.protocol_module is not None:  # Python input: the user's own module is the protocol
@@ -57,9 +69,9 @@ def render(spec: SubnetSpec, target: str = "10") -> list[RenderedFile]:
         files.append(one("tests/test_miner.py", "tests/test_miner.py.jinja"))
     files.append(RenderedFile(f"{pkg}/requirements.txt", requirements(spec, target)))
     for s in spec.synapses:
-        files.append(one(f"tests/test_{s.snake}.py", "tests/test_synapse.py.jinja", s=s))
-        files.append(one(f"hooks/{s.snake}.py", "hooks/synapse.py.jinja", True, s=s))
-        files.append(one(f"handlers/{s.snake}.py", "handlers/synapse.py.jinja", True, s=s))
+        files.append(of_synapse(f"tests/test_{s.snake}.py", "tests/test_synapse.py.jinja", s))
+        files.append(of_synapse(f"hooks/{s.snake}.py", "hooks/synapse.py.jinja", s, True))
+        files.append(of_synapse(f"handlers/{s.snake}.py", "handlers/synapse.py.jinja", s, True))
     return files
 
 

@@ -15,6 +15,7 @@ from codegen.cli import main
 # Every generation in this suite also formats each file with Black itself and fails on any
 # difference from the formatter's shortcuts (codegen.fmt).
 os.environ["SUBNET_APIGEN_VERIFY_FORMAT"] = "1"
+os.environ["SUBNET_APIGEN_VERIFY_CACHE"] = "1"  # every reused spec is also built from scratch and compared
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

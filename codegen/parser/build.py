@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import difflib
 import enum
 import functools
@@ -85,8 +86,6 @@ class Builder:
         self.subnet_override = subnet_override
         self.named: dict[str, t.TypeRef] = {}
         self.model_samples: dict[str, list[t.Sample]] = {}
-        self.uses_bytes = False
-        self.uses_tensor = False
 
     # ---- error helpers -------------------------------------------------
     def error(self, path: Path_, message: str, *, value: bool = False) -> None:
@@ -107,18 +106,18 @@ class Builder:
         models = self.build_models()
         synapses = [self.build_synapse(n, d) for n, d in s.synapses.items()]
         self.errors.raise_if_any()
-        return SubnetSpec(
+        spec = SubnetSpec(
             name=name,
             source=self.doc.file,
             netuid=s.netuid if s.netuid is not None else 1,
             description=s.description,
             enums=enums,
             models=models,
-            synapses=synapses,
-            protocol_imports=self.protocol_imports(models, synapses),
-            uses_bytes=self.uses_bytes,
-            uses_tensor=self.uses_tensor,
+            synapses=[],
+            protocol_imports=[],
+            uses_bytes=False,
         )
+        return with_synapses(spec, synapses)
 
     # ---- names ---------------------------------------------------------
     def check_package(self, name: str, path: Path_, what: str) -> None:
@@ -309,10 +308,6 @@ class Builder:
             return None
         if any(isinstance(r, (t.EnumRef, t.ModelRef)) and r.name in self.broken_names for r in typ.walk()):
             return None  # uses an enum or model whose own problems were reported
-        if any(isinstance(r, t.BytesType) for r in typ.walk()):
-            self.uses_bytes = True
-        if any(isinstance(r, t.TensorType) for r in typ.walk()):
-            self.uses_tensor = True
         return typ
 
     def build_field(self, name: str, fdef: FieldDef, typ: t.TypeRef, path: Path_, role: str) -> FieldSpec | None:
@@ -475,32 +470,43 @@ class Builder:
             frames_name=f"{snake.upper()}_STREAM",
         )
 
-    def protocol_imports(self, models: list[ModelSpec], synapses: list[SynapseSpec]) -> list[str]:
-        typing_names = {"ClassVar"} if any(s.hash_fields for s in synapses) else set()
-        every = [f for m in models for f in m.fields] + [f for s in synapses for f in s.fields]
-        for f in every:
-            for line in f.type.imports(wire=True):
-                typing_names.add(line.rsplit(" ", 1)[1])
-        streams = any(s.stream for s in synapses)
-        if self.uses_bytes:
-            typing_names.update({"Annotated", "Any"})
-        if self.uses_tensor:
-            typing_names.update({"Annotated", "Any", "cast"})
-        if streams:
-            typing_names.add("Any")
-        lines = []
-        if self.uses_bytes:
-            lines.append("import base64")
-        if self.schema.enums:
-            lines.append("import enum")
-        abc = (["AsyncIterator"] if streams else []) + (["Sequence"] if self.uses_tensor else [])
-        if abc:
-            lines.append("from collections.abc import " + ", ".join(abc))
-        if self.uses_tensor:
-            lines.append("from dataclasses import dataclass")
-        if typing_names:
-            lines.append("from typing import " + ", ".join(sorted(typing_names)))
-        return lines
+
+def with_synapses(spec: SubnetSpec, synapses: list[SynapseSpec]) -> SubnetSpec:
+    """``spec`` holding ``synapses``, with what follows from all of them (imports, bytes, tensors)."""
+    types = [f.type for m in spec.models for f in m.fields] + [f.type for s in synapses for f in s.fields]
+    kinds = {type(ref) for typ in types for ref in typ.walk()}
+    uses_bytes, uses_tensor = t.BytesType in kinds, t.TensorType in kinds
+    imports = protocol_imports(spec, synapses, uses_bytes, uses_tensor)
+    return dataclasses.replace(spec, synapses=synapses, protocol_imports=imports, uses_bytes=uses_bytes, uses_tensor=uses_tensor)
+
+
+def protocol_imports(spec: SubnetSpec, synapses: list[SynapseSpec], uses_bytes: bool, uses_tensor: bool) -> list[str]:
+    """The standard-library imports protocol.py needs."""
+    typing_names = {"ClassVar"} if any(s.hash_fields for s in synapses) else set()
+    every = [f for m in spec.models for f in m.fields] + [f for s in synapses for f in s.fields]
+    for f in every:
+        for line in f.type.imports(wire=True):
+            typing_names.add(line.rsplit(" ", 1)[1])
+    streams = any(s.stream for s in synapses)
+    if uses_bytes:
+        typing_names.update({"Annotated", "Any"})
+    if uses_tensor:
+        typing_names.update({"Annotated", "Any", "cast"})
+    if streams:
+        typing_names.add("Any")
+    lines = []
+    if uses_bytes:
+        lines.append("import base64")
+    if spec.enums:
+        lines.append("import enum")
+    abc = (["AsyncIterator"] if streams else []) + (["Sequence"] if uses_tensor else [])
+    if abc:
+        lines.append("from collections.abc import " + ", ".join(abc))
+    if uses_tensor:
+        lines.append("from dataclasses import dataclass")
+    if typing_names:
+        lines.append("from typing import " + ", ".join(sorted(typing_names)))
+    return lines
 
 
 def result_type(aggregate: str, value_type: str, snake: str) -> str:
