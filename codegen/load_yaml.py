@@ -77,7 +77,7 @@ def parse_yaml(text: str, display: str, reuse: Reuse | None = None) -> Document:
         if node is None:
             raise InputError([Problem(display, 1, 1, "the file is empty; a schema needs at least `subnet:` and `synapses:`")])
         texts = synapse_texts(text, node) if reuse is not None else None
-        skip = {("synapses", name) for name in reuse(texts)} if reuse is not None and texts is not None else set()
+        skip: set[Path_] = {("synapses", name) for name in reuse(texts)} if reuse is not None and texts is not None else set()
         doc.data = _Builder(doc, errors, loader, skip).build(node, (), ())
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
