@@ -14,14 +14,16 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import struct
 import sys
+import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import jinja2
 
-_MAGIC = b"subnet-apigen units 1\n"
+_MAGIC = b"subnet-apigen units 2\n"
 
 
 def cache_home() -> Path:
@@ -46,19 +48,22 @@ def digest(text: str) -> str:
 
 
 class UnitCache:
-    """Formatted units of one package from its last run.
+    """Results (formatted units, rendered pieces, ...) of one package's last runs, by content.
 
-    One file per package (named by `name`), rewritten after every run with exactly that
-    run's units, so it never outgrows the package. The file starts with a magic line,
-    the `salt` it was made with (the formatter's identity: a different Black or
-    generator makes it stale) and a sha256 of the rest; a file that doesn't match all
-    three is ignored.
+    One file per package (named by `name`): a magic line, the `salt` it was made with (the
+    producer's identity: a different Black or generator makes the file stale), then records,
+    each a length, a CRC-32 and a marshalled dict of new entries. A run appends one record
+    with what it produced that the file didn't have, so its cost follows what changed; when
+    the entries no run needs any more outnumber the ones it does, the file is rewritten with
+    exactly that run's. Reading stops at the first torn or corrupted record.
     """
 
     def __init__(self, name: str, salt: str, root: Path | None = None) -> None:
         self.path = (root or cache_home() / "units") / digest(name)[:32]
-        self.salt = salt
-        self.entries: dict[str, str] = {}
+        self.header = _MAGIC + salt.encode("ascii") + b"\n"
+        self.entries: dict[str, Any] = {}
+        self.stored = 0  # entries in the file, counting ones later records replaced
+        self.valid = False  # the file exists and was made with this salt
         self._keys: dict[str, str] = {}  # text -> its digest, computed once per run
 
     def load(self) -> UnitCache:
@@ -66,18 +71,25 @@ class UnitCache:
             data = self.path.read_bytes()
         except OSError:
             return self
-        if not data.startswith(_MAGIC):
+        if not data.startswith(self.header):
             return self
-        header, _, payload = data[len(_MAGIC) :].partition(b"\n")
-        salt, _, checksum = header.decode("ascii", "replace").rpartition(" ")
-        if salt != self.salt or hashlib.sha256(payload).hexdigest() != checksum:
-            return self
-        try:
-            entries = marshal.loads(payload)
-        except (EOFError, ValueError, TypeError):
-            return self
-        if isinstance(entries, dict):
-            self.entries = entries
+        view = memoryview(data)
+        pos = len(self.header)
+        while pos + 8 <= len(data):
+            size, crc = struct.unpack_from("<II", data, pos)
+            record = view[pos + 8 : pos + 8 + size]
+            if len(record) != size or zlib.crc32(record) != crc:
+                return self  # torn or corrupted: keep what came before, rewrite on save
+            try:
+                entries = marshal.loads(record)
+            except (EOFError, ValueError, TypeError):
+                return self
+            if not isinstance(entries, dict):
+                return self
+            self.entries.update(entries)
+            self.stored += len(entries)
+            pos += 8 + size
+        self.valid = pos == len(data)
         return self
 
     def _key(self, text: str) -> str:
@@ -86,30 +98,43 @@ class UnitCache:
             key = self._keys[text] = digest(text)
         return key
 
-    def get(self, unit: str) -> str | None:
+    def get(self, unit: str) -> Any:
         return self.entries.get(self._key(unit))
 
-    def save(self, results: dict[str, str]) -> None:
-        """Keep exactly `results` (unit -> formatted text) for the next run."""
-        entries = {self._key(unit): text for unit, text in results.items()}
-        if entries == self.entries:
+    def save(self, results: dict[str, Any]) -> None:
+        """Keep `results` (unit -> result) for the next run: appended, or the file rewritten."""
+        entries = {self._key(unit): value for unit, value in results.items()}
+        new = {key: value for key, value in entries.items() if self.entries.get(key) != value}
+        if not new:
             return  # nothing new since the last run
-        payload = marshal.dumps(entries)
-        data = _MAGIC + f"{self.salt} {hashlib.sha256(payload).hexdigest()}\n".encode("ascii") + payload
-        import tempfile
-
+        rewrite = not self.valid or self.stored + len(new) > 2 * len(entries) + 64
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                os.replace(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            if rewrite:
+                _replace(self.path, self.header + _record(entries))
+            else:
+                with open(self.path, "ab") as f:  # one write: appends don't interleave
+                    f.write(_record(new))
         except OSError:
             pass  # read-only or full disk: the next run is just uncached
+
+
+def _record(entries: dict[str, Any]) -> bytes:
+    payload = marshal.dumps(entries)
+    return struct.pack("<II", len(payload), zlib.crc32(payload)) + payload
+
+
+def _replace(path: Path, data: bytes) -> None:
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def code_salt(*modules: str) -> str:

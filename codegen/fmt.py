@@ -75,21 +75,22 @@ def format_files(files: list[RenderedFile], source: str) -> list[RenderedFile]:
     """Lay out and Black-format every .py file of one package (`source` names the schema, for
     errors and the cache); a file Black rejects is a generator bug, reported clearly.
 
-    The cache keeps whole files and their units: an unchanged file costs one lookup, and
-    in a changed one only the changed units are laid out and checked again."""
+    The cache keeps whole files (or, for a file rendered piece by piece, runs of its
+    pieces) and their units: an unchanged one costs one lookup, and in a changed one only
+    the changed units are laid out and checked again."""
     from codegen.cache import UnitCache, code_salt
 
     package = files[0].path.split("/", 1)[0] if files else ""
     cache = UnitCache(f"{source}\0{package}", code_salt("fmt", "layout", "blackform")).load()
-    done: dict[str, str] = {}  # rendered file or unit -> formatted text
-    units: dict[str, list[str]] = {}
-    for f in files:
-        if f.path.endswith(".py"):
-            hit = cache.get(f.text)
-            if hit is None:
-                units[f.path] = split_units(f.text)
-            else:
-                done[f.text] = hit
+    done: dict[str, str] = {}  # rendered file, group of pieces or unit -> formatted text
+    groups = {f.path: unit_groups(f.pieces) if f.pieces else [f.text] for f in files if f.path.endswith(".py")}
+    units: dict[str, list[str]] = {}  # group not in the cache -> its units
+    for group in dict.fromkeys(g for gs in groups.values() for g in gs):
+        hit = cache.get(group)
+        if hit is None:
+            units[group] = split_units(group)
+        else:
+            done[group] = hit
     for_black: dict[str, list[str]] = {}  # laid-out unit -> the rendered units it came from
     fast = fast_path_enabled()
     for unit in dict.fromkeys(u for us in units.values() for u in us):
@@ -107,19 +108,50 @@ def format_files(files: list[RenderedFile], source: str) -> list[RenderedFile]:
         for laid, result in zip(for_black, _run_black(list(for_black))):
             if result is not None:
                 done.update(dict.fromkeys(for_black[laid], result))
+    for group, pieces in units.items():
+        if all(u in done for u in pieces):
+            done[group] = "\n\n".join(done[u] for u in pieces)
     out = []
     for f in files:
-        if f.path in units:
-            pieces = units[f.path]
-            if all(u in done for u in pieces):
-                done[f.text] = "\n\n".join(done[u] for u in pieces)
+        if f.path in groups:
+            if all(g in done for g in groups[f.path]):
+                text = "\n\n".join(done[g] for g in groups[f.path])
             else:  # a unit Black couldn't parse on its own: give Black the whole file
-                done[f.text] = _black_file(RenderedFile(f.path, lay_out(f.text)), source)
-        out.append(RenderedFile(f.path, done[f.text], f.user_owned) if f.path.endswith(".py") else f)
+                text = _black_file(RenderedFile(f.path, lay_out(f.text)), source)
+            f = RenderedFile(f.path, text, f.user_owned)
+        out.append(f)
     cache.save(done)
     if os.environ.get(VERIFY_ENV) == "1":
         _verify(files, out, source)
     return out
+
+
+def unit_groups(pieces: tuple[str, ...]) -> list[str]:
+    """A module's pieces as runs that split_units can cut on their own: joined by two blank
+    lines, their units are the whole module's. A piece that doesn't start a new unit of the
+    whole text joins the run before it."""
+    runs: list[str] = []
+    for piece in pieces:
+        if not piece:
+            continue
+        if runs and _starts_unit(runs[-1], piece):
+            runs.append(piece.lstrip("\n"))
+        elif runs:
+            runs[-1] += piece
+        else:
+            runs.append(piece)
+    return runs
+
+
+def _starts_unit(before: str, piece: str) -> bool:
+    """Whether split_units cuts the whole text exactly where `piece` follows `before`."""
+    last_line = before[before.rfind("\n", 0, len(before) - 1) + 1 :]
+    return (
+        before.endswith("\n")
+        and not before.endswith("\n\n")
+        and not last_line.startswith(("@", "#"))
+        and _UNIT_START.match("\n" + piece) is not None
+    )
 
 
 def _run_black(units: list[str]) -> list[str | None]:

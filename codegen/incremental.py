@@ -21,7 +21,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from codegen.cache import UnitCache, cache_home
@@ -30,11 +30,9 @@ from codegen.load_yaml import SynapseTexts, load_yaml
 from codegen.parser.build import with_synapses
 from codegen.parser.from_yaml import spec_from_document
 from codegen.parser.spec import SubnetSpec, SynapseSpec
-from codegen.render import RenderedFile
 from codegen.stamp import generator_digest
 
 VERIFY_ENV = "SUBNET_APIGEN_VERIFY_CACHE"
-_FORMAT = b"subnet-apigen specs 1\n"
 
 
 def load_yaml_spec(path: Path, display: str, subnet: str | None) -> SubnetSpec:
@@ -46,43 +44,40 @@ def load_yaml_spec(path: Path, display: str, subnet: str | None) -> SubnetSpec:
         if not memo.reused:
             raise
         spec = spec_from_document(load_yaml(path, display), subnet)  # the full read words the problems
-        memo.reused = set()
+        memo.reused = {}
     if memo.reused and os.environ.get(VERIFY_ENV):
         fresh = spec_from_document(load_yaml(path, display), subnet)
         if repr(fresh) != repr(spec):
             raise AssertionError(f"{display}: a spec reused from the cache differs from a fresh build")
     memo.save(spec)
+    if all(s.name in memo.keys for s in spec.synapses):
+        spec.synapse_keys = dict(memo.keys)
     return spec
 
 
 class SpecMemo:
-    """The last run's synapse specs of one schema, by the digest of what each was built from."""
+    """The last runs' synapse specs of one schema, by the digest of what each was built from."""
 
     def __init__(self, path: Path, display: str, subnet: str | None) -> None:
         self.path, self.display, self.subnet = path, display, subnet
-        self.file = cache_home() / "specs" / f"{_digest(str(path.resolve()), display, subnet or '')[:32]}.pickle"
-        self.cached = self._read()
+        name = f"{path.resolve()}\0{display}\0{subnet or ''}"
+        self.cache = UnitCache(name, generator_digest(), cache_home() / "specs").load()
         self.keys: dict[str, str] = {}  # synapse name -> digest of what its spec is built from
-        self.reused: set[str] = set()
+        self.reused: dict[str, SynapseSpec] = {}
 
     def load(self) -> SubnetSpec:
         spec = spec_from_document(load_yaml(self.path, self.display, self._reuse), self.subnet)
         if not self.reused:
             return spec
-        return with_synapses(spec, [self.cached[self.keys[s.name]] if s.name in self.reused else s for s in spec.synapses])
+        return with_synapses(spec, [self.reused.get(s.name, s) for s in spec.synapses])
 
     def save(self, spec: SubnetSpec) -> None:
-        """Keep this run's specs (only these) for the next run; a cache that can't be written is skipped."""
-        if not self.keys or (self.reused == set(self.keys) and len(self.cached) == len(self.keys)):
-            return  # nothing new to keep
-        keep = {self.keys[s.name]: s for s in spec.synapses if s.name in self.keys}
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}")
-            tmp.write_bytes(_FORMAT + generator_digest().encode() + b"\n" + pickle.dumps(keep, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, self.file)
-        except OSError:
-            pass
+        """Keep this run's specs for the next run (only new ones are written)."""
+        if self.keys:
+            self.cache.save({
+                self.keys[s.name]: self.cache.get(self.keys[s.name]) if s.name in self.reused else pickle.dumps(s, pickle.HIGHEST_PROTOCOL)
+                for s in spec.synapses if s.name in self.keys
+            })
 
     def _reuse(self, texts: SynapseTexts) -> Iterable[str]:
         common = hashlib.sha256(_digest(generator_digest(), self.display, self.subnet or "", texts.rest, *texts.entries).encode())
@@ -90,23 +85,14 @@ class SpecMemo:
             h = common.copy()
             h.update(f"{column}\0{text}".encode("utf-8", "surrogatepass"))
             self.keys[name] = h.hexdigest()
-        self.reused = {name for name, key in self.keys.items() if key in self.cached}
+        for name, key in self.keys.items():
+            data = self.cache.get(key)
+            if isinstance(data, bytes):
+                try:
+                    self.reused[name] = pickle.loads(data)
+                except Exception:  # a spec the cache can't give back is built again
+                    pass
         return self.reused
-
-    def _read(self) -> dict[str, SynapseSpec]:
-        """The cached specs; none if the file is missing, torn, or from other generator code."""
-        try:
-            data = self.file.read_bytes()
-        except OSError:
-            return {}
-        head = _FORMAT + generator_digest().encode() + b"\n"
-        if not data.startswith(head):
-            return {}
-        try:
-            specs = pickle.loads(data[len(head):])
-        except Exception:  # a torn or corrupted file: rebuild
-            return {}
-        return specs if isinstance(specs, dict) else {}
 
 
 def _digest(*parts: str) -> str:
@@ -117,30 +103,36 @@ def _digest(*parts: str) -> str:
 
 
 class RenderMemo:
-    """The last run's rendering of each per-synapse file of one package (its test module,
-    hooks and handlers), by a digest of everything the template reads: the synapse's spec,
-    the subnet's own fields and properties, the synapse names, the target and the generator."""
+    """The last run's rendering of each synapse's files and parts of modules in one package,
+    by a digest of everything the template reads: the synapse's spec, the subnet's own
+    fields and properties, the synapse names, the target and the generator (see render)."""
 
     def __init__(self, spec: SubnetSpec, target: str) -> None:
         props = {name: getattr(spec, name) for name, value in vars(SubnetSpec).items() if isinstance(value, property)}
-        subnet = (dataclasses.replace(spec, synapses=[]), [s.name for s in spec.synapses], props, target)
+        subnet = (dataclasses.replace(spec, synapses=[], synapse_keys={}), [s.name for s in spec.synapses], props, target)
         self.common = hashlib.sha256(pickle.dumps(subnet, protocol=pickle.HIGHEST_PROTOCOL))
-        self.cache = UnitCache(f"render\0{spec.source}\0{spec.name}\0{target}", generator_digest()).load()
-        self.keys: dict[str, str] = {}  # path -> its key this run
+        self.known = spec.synapse_keys  # a synapse's key determines its spec: no need to pickle it
+        self.cache = UnitCache(f"{spec.source}\0{spec.name}\0{target}", generator_digest(), cache_home() / "render").load()
         self.synapses: dict[str, hashlib._Hash] = {}  # name -> digest so far of the subnet and the synapse
+        self.results: dict[str, str] = {}  # key -> text, this run
         self.hits = 0
 
-    def get(self, path: str, synapse: SynapseSpec) -> str | None:
+    def __call__(self, path: str, synapse: SynapseSpec, make: Callable[[], str]) -> str:
         if synapse.name not in self.synapses:
             h = self.common.copy()
-            h.update(pickle.dumps(synapse, protocol=pickle.HIGHEST_PROTOCOL))
+            known = self.known.get(synapse.name)
+            h.update(b"key\0" + known.encode() if known else b"spec\0" + pickle.dumps(synapse, protocol=pickle.HIGHEST_PROTOCOL))
             self.synapses[synapse.name] = h
         h = self.synapses[synapse.name].copy()
         h.update(path.encode("utf-8", "surrogatepass"))
-        self.keys[path] = key = h.hexdigest()
+        key = h.hexdigest()
         text = self.cache.get(key)
-        self.hits += text is not None
+        if text is None:
+            text = make()
+        else:
+            self.hits += 1
+        self.results[key] = text
         return text
 
-    def save(self, files: list[RenderedFile]) -> None:
-        self.cache.save({self.keys[f.path]: f.text for f in files if f.path in self.keys})
+    def save(self) -> None:
+        self.cache.save(self.results)

@@ -122,7 +122,7 @@ _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]", re.MULTILINE)
 def synapse_texts(text: str, root: yaml.Node) -> SynapseTexts | None:
     """Where each synapse's entry is; None when an entry's meaning could depend on text outside
     it (anchors and aliases, possibly: the pattern is conservative) or the shape is unusual."""
-    if not isinstance(root, yaml.MappingNode) or _ANCHOR_OR_ALIAS.search(text):
+    if not isinstance(root, yaml.MappingNode) or (("&" in text or "*" in text) and _ANCHOR_OR_ALIAS.search(text)):
         return None
     found = [v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "synapses"]
     if len(found) != 1 or not isinstance(found[0], yaml.MappingNode):

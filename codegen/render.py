@@ -7,6 +7,7 @@ through ``repr()`` (``pyrepr``) or the ``docstring``/``comment`` escapes.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,32 +27,46 @@ class RenderedFile:
     path: str  # relative to the output dir, "/"-separated
     text: str
     user_owned: bool = False  # written once, never overwritten (the generation gap)
+    # For a module rendered piece by piece: its pieces (head, one per synapse, tail), which
+    # join to `text` and each start where Black's top-level units start (see fmt.py).
+    pieces: tuple[str, ...] = ()
 
 
 TARGETS = ("10", "11")
 
+Reuse = Callable[[str, SynapseSpec, Callable[[], str]], str]
+"""``reuse(path, synapse, make)``: an earlier rendering of that synapse's part of ``path``, else ``make()``."""
 
-Reuse = Callable[[str, SynapseSpec], "str | None"]
 
-
-def render(spec: SubnetSpec, target: str = "10", reuse: Reuse | None = None) -> list[RenderedFile]:
+def render(spec: SubnetSpec, target: str = "10", reuse: Reuse | None = None, *, whole: bool = False) -> list[RenderedFile]:
     """Every file of the package for a bittensor major version, in a fixed order.
 
-    ``reuse(path, synapse)`` may supply a per-synapse file's text from an earlier
-    rendering. Those templates read only their synapse, the subnet's own fields and
-    properties and how many synapses there are, never another synapse.
+    A module template with a ``synapse`` block (inside its loop over the synapses, with
+    ``head`` and ``tail`` blocks around it) is rendered block by block, and ``reuse``
+    may supply each synapse's block, as it may each per-synapse file. Those read only
+    their synapse, the subnet's own fields and properties and how many synapses there
+    are, never another synapse. ``whole`` renders every template in one go instead
+    (the same text: the test suite checks).
     """
     env = environment()
     prefix = "" if target == "10" else f"bt{target}/"
     pkg = spec.name
 
+    def of(path: str, s: SynapseSpec, make: Callable[[], str]) -> str:
+        return make() if reuse is None else reuse(f"{pkg}/{path}", s, make)
+
     def one(path: str, template: str, user_owned: bool = False, **extra: object) -> RenderedFile:
-        text = env.get_template(prefix + template).render(subnet=spec, target=target, **extra)
-        return RenderedFile(f"{pkg}/{path}", text, user_owned)
+        t = env.get_template(prefix + template)
+        if whole or "synapse" not in t.blocks:
+            return RenderedFile(f"{pkg}/{path}", t.render(subnet=spec, target=target, **extra), user_owned)
+        pieces = [_block(t, "head", subnet=spec, target=target)]
+        pieces += [of(path, s, functools.partial(_block, t, "synapse", subnet=spec, target=target, s=s)) for s in spec.synapses]
+        pieces.append(_block(t, "tail", subnet=spec, target=target) if "tail" in t.blocks else "")
+        return RenderedFile(f"{pkg}/{path}", "".join(pieces), user_owned, tuple(pieces))
 
     def of_synapse(path: str, template: str, s: SynapseSpec, user_owned: bool = False) -> RenderedFile:
-        text = reuse(f"{pkg}/{path}", s) if reuse is not None else None
-        return one(path, template, user_owned, s=s) if text is None else RenderedFile(f"{pkg}/{path}", text, user_owned)
+        text = of(path, s, lambda: one(path, template, user_owned, s=s).text)
+        return RenderedFile(f"{pkg}/{path}", text, user_owned)
 
     modules = ["__init__.py", "protocol.py", "_aggregate.py", "api.py", "client.py", "miner.py"]
     if spec.protocol_module is not None:  # Python input: the user's own module is the protocol
@@ -73,6 +88,10 @@ def render(spec: SubnetSpec, target: str = "10", reuse: Reuse | None = None) -> 
         files.append(of_synapse(f"hooks/{s.snake}.py", "hooks/synapse.py.jinja", s, True))
         files.append(of_synapse(f"handlers/{s.snake}.py", "handlers/synapse.py.jinja", s, True))
     return files
+
+
+def _block(template: "jinja2.Template", name: str, **context: object) -> str:
+    return "".join(template.blocks[name](template.new_context(context)))
 
 
 def requirements(spec: SubnetSpec, target: str) -> str:
