@@ -81,9 +81,9 @@ class SpecMemo:
 
     def _reuse(self, texts: SynapseTexts) -> Iterable[str]:
         common = hashlib.sha256(_digest(generator_digest(), self.display, self.subnet or "", texts.rest, *texts.entries).encode())
-        for name, (column, text) in texts.entries.items():
+        for name, entry in texts.entries.items():
             h = common.copy()
-            h.update(f"{column}\0{text}".encode("utf-8", "surrogatepass"))
+            h.update(f"{entry.column}\0{entry.text}".encode("utf-8", "surrogatepass"))
             self.keys[name] = h.hexdigest()
         for name, key in self.keys.items():
             data = self.cache.get(key)

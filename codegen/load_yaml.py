@@ -45,8 +45,8 @@ def load_yaml(path: Path, display: str, reuse: Reuse | None = None) -> Document:
     """Read ``path``; raise InputError (naming ``display``) for unreadable or malformed YAML.
 
     ``reuse`` is shown where each synapse's entry is in the text and names the synapses the
-    caller already has a spec for: those are read as ``{}`` (an empty synapse; the key and its
-    position are kept, so checks across names still run).
+    caller already has a spec for: those are read as ``{}`` (an empty synapse, on the same
+    lines; the names stay, so checks across names still run).
     """
     try:
         raw = path.read_bytes()
@@ -73,12 +73,12 @@ def parse_yaml(text: str, display: str, reuse: Reuse | None = None) -> Document:
     errors = Collector(display)
     loader: Any = None
     try:
-        loader, node = _compose(text)
+        texts = synapse_texts(text) if reuse is not None else None
+        skip = list(reuse(texts)) if reuse is not None and texts is not None else []
+        loader, node = _compose(texts.with_stubs(skip) if texts is not None and skip else text)
         if node is None:
             raise InputError([Problem(display, 1, 1, "the file is empty; a schema needs at least `subnet:` and `synapses:`")])
-        texts = synapse_texts(text, node) if reuse is not None else None
-        skip: set[Path_] = {("synapses", name) for name in reuse(texts)} if reuse is not None and texts is not None else set()
-        doc.data = _Builder(doc, errors, loader, skip).build(node, (), ())
+        doc.data = _Builder(doc, errors, loader).build(node, (), ())
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -104,41 +104,131 @@ def parse_yaml(text: str, display: str, reuse: Reuse | None = None) -> Document:
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One synapse's entry as written: its key to the end of its value."""
+
+    column: int
+    key: str  # the key as written (quoted or not)
+    text: str
+
+    def stub(self) -> str:
+        """The entry read as ``{}``, on as many lines, so everything after it keeps its position."""
+        last = self.text[self.text.rfind("\n") + 1 :]
+        return f"{self.key}: {{}}" + "\n" * self.text.count("\n") + ("" if last.strip() else last)
+
+
+@dataclass(frozen=True)
 class SynapseTexts:
-    """The text of each synapse's entry (its key to the end of its value) and of the rest.
+    """A document as its synapses' entries and the text around them (``pieces[i]`` comes
+    before entry ``i``; the last piece after them all)."""
 
-    Together they are the whole document; the rest holds every piece outside the entries,
-    in order, separated by NUL (which YAML text can't contain).
-    """
+    entries: dict[str, Entry]
+    pieces: list[str]
 
-    entries: dict[str, tuple[int, str]]  # synapse name -> (column of its key, its entry's text)
-    rest: str
+    @property
+    def rest(self) -> str:
+        """Everything outside the entries, NUL-separated (YAML text can't contain NUL)."""
+        return "\0".join(self.pieces)
+
+    def with_stubs(self, names: Iterable[str]) -> str:
+        """The document with these synapses' entries read as ``{}``."""
+        stubbed = set(names)
+        parts = [self.pieces[0]]
+        for (name, entry), piece in zip(self.entries.items(), self.pieces[1:]):
+            parts += [entry.stub() if name in stubbed else entry.text, piece]
+        return "".join(parts)
 
 
 Reuse = Callable[[SynapseTexts], Iterable[str]]
-_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]", re.MULTILINE)
+_BETWEEN = re.compile(r"[ \t]*:(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*")  # key to value: the colon, blanks, comments
 
 
-def synapse_texts(text: str, root: yaml.Node) -> SynapseTexts | None:
-    """Where each synapse's entry is; None when an entry's meaning could depend on text outside
-    it (anchors and aliases, possibly: the pattern is conservative) or the shape is unusual."""
-    if not isinstance(root, yaml.MappingNode) or (("&" in text or "*" in text) and _ANCHOR_OR_ALIAS.search(text)):
+def synapse_texts(text: str) -> SynapseTexts | None:
+    """Where each synapse's entry is, from libyaml's events (a fraction of composing the
+    document). None when an entry's meaning could depend on text outside it (YAML anchors
+    and aliases), when libyaml is missing or refuses the text, or the shape is unusual:
+    the caller then reads the whole document."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is None:
         return None
-    found = [v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "synapses"]
-    if len(found) != 1 or not isinstance(found[0], yaml.MappingNode):
+    parser = fast(text)
+    try:
+        found = _synapse_spans(parser)
+    except yaml.YAMLError:
         return None
-    entries: dict[str, tuple[int, str]] = {}
+    finally:
+        parser.dispose()
+    if found is None:
+        return None
+    entries: dict[str, Entry] = {}
     pieces: list[str] = []
     end = 0
-    for key, value in found[0].value:
-        if not isinstance(key, yaml.ScalarNode) or key.value in entries:
-            return None
-        start = key.start_mark.index
-        pieces.append(text[end:start])
-        end = value.end_mark.index
-        entries[key.value] = (key.start_mark.column, text[start:end])
+    for name, (key_start, key_end, value_start, value_end) in found.items():
+        before = text[text.rfind("\n", 0, key_start) + 1 : key_start].rstrip(" \t")
+        if (before and before[-1] not in "{,") or not _BETWEEN.fullmatch(text, key_end, value_start):
+            return None  # an explicit `? key`, a tag or anchor between: not an entry we can stand in for
+        pieces.append(text[end:key_start])
+        entries[name] = Entry(key_start - text.rfind("\n", 0, key_start) - 1, text[key_start:key_end], text[key_start:value_end])
+        end = value_end
     pieces.append(text[end:])
-    return SynapseTexts(entries, "\0".join(pieces))
+    return SynapseTexts(entries, pieces)
+
+
+def _synapse_spans(parser: Any) -> dict[str, tuple[int, int, int, int]] | None:
+    """name -> (key start, key end, value start, value end) in the root's `synapses` mapping."""
+    stack: list[list[Any]] = []  # per open collection: [is a mapping, nodes in it so far, is `synapses`]
+    spans: dict[str, tuple[int, int, int, int]] = {}
+    documents = found = 0
+    root_key: str | None = None  # the root key whose value comes next
+    key: Any = None  # the synapse whose value comes next
+    value_start = -1
+
+    def ended(end: int) -> None:
+        if stack:
+            parent = stack[-1]
+            if parent[2] and parent[1] % 2 == 1:
+                spans[key.value] = (key.start_mark.index, key.end_mark.index, value_start, end)
+            parent[1] += 1
+
+    while parser.check_event():
+        event: Any = parser.get_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            return None
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                return None
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            ended(_index(event.end_mark))
+        elif isinstance(event, yaml.NodeEvent):
+            scalar = isinstance(event, yaml.ScalarEvent)
+            parent = stack[-1] if stack else None
+            if parent is not None and parent[2]:
+                if parent[1] % 2 == 0:  # a synapse's name
+                    if not scalar or getattr(event, "value", None) in spans:
+                        return None
+                    key = event
+                else:
+                    value_start = _index(event.start_mark)
+            is_synapses = False
+            if parent is not None and len(stack) == 1 and parent[0]:
+                if parent[1] % 2 == 0:
+                    root_key = getattr(event, "value", None) if scalar else None
+                elif root_key == "synapses":
+                    found += 1
+                    is_synapses = isinstance(event, yaml.MappingStartEvent)
+                    if not is_synapses:
+                        return None
+            if scalar:
+                ended(_index(event.end_mark))
+            else:
+                stack.append([isinstance(event, yaml.MappingStartEvent), 0, is_synapses])
+    return spans if found == 1 else None
+
+
+def _index(mark: Any) -> int:
+    return int(mark.index) if mark is not None else -1
 
 
 def _compose(text: str) -> tuple[Any, yaml.Node | None]:
@@ -199,9 +289,8 @@ class _TooBig(Exception):
 class _Builder:
     """Builds plain data from YAML nodes, recording positions; rejects duplicate keys and alias loops."""
 
-    def __init__(self, doc: Document, errors: Collector, loader: yaml.SafeLoader | yaml.CSafeLoader, skip: set[Path_]) -> None:
+    def __init__(self, doc: Document, errors: Collector, loader: yaml.SafeLoader | yaml.CSafeLoader) -> None:
         self.doc, self.errors, self.loader = doc, errors, loader
-        self.skip = skip  # read as {} (the caller has these already)
         self.count = 0
 
     def build(self, node: yaml.Node, path: Path_, parents: tuple[yaml.Node, ...]) -> Any:
@@ -212,8 +301,6 @@ class _Builder:
             self.errors.add("a YAML alias refers to a value that contains it; a schema can't be recursive", *_mark(node))
             return None
         self.doc.values[path] = _mark(node)
-        if path in self.skip:
-            return {}
         inner = parents + (node,)
         if isinstance(node, yaml.CollectionNode) and node.tag not in _PLAIN_TAGS:
             self.errors.add(f"unsupported YAML tag {node.tag!r}; use plain lists and mappings", *_mark(node))
