@@ -118,14 +118,7 @@ class RenderMemo:
         self.hits = 0
 
     def __call__(self, path: str, synapse: SynapseSpec, make: Callable[[], str]) -> str:
-        if synapse.name not in self.synapses:
-            h = self.common.copy()
-            known = self.known.get(synapse.name)
-            h.update(b"key\0" + known.encode() if known else b"spec\0" + pickle.dumps(synapse, protocol=pickle.HIGHEST_PROTOCOL))
-            self.synapses[synapse.name] = h
-        h = self.synapses[synapse.name].copy()
-        h.update(path.encode("utf-8", "surrogatepass"))
-        key = h.hexdigest()
+        key = self.key(path, synapse)
         text = self.cache.get(key)
         if text is None:
             text = make()
@@ -133,6 +126,16 @@ class RenderMemo:
             self.hits += 1
         self.results[key] = text
         return text
+
+    def key(self, path: str, synapse: SynapseSpec) -> str:
+        if synapse.name not in self.synapses:
+            h = self.common.copy()
+            known = self.known.get(synapse.name)
+            h.update(b"key\0" + known.encode() if known else b"spec\0" + pickle.dumps(synapse, protocol=pickle.HIGHEST_PROTOCOL))
+            self.synapses[synapse.name] = h
+        h = self.synapses[synapse.name].copy()
+        h.update(path.encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
 
     def save(self) -> None:
         self.cache.save(self.results)
