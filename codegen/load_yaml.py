@@ -175,56 +175,75 @@ def synapse_texts(text: str) -> SynapseTexts | None:
 
 
 def _synapse_spans(parser: Any) -> dict[str, tuple[int, int, int, int]] | None:
-    """name -> (key start, key end, value start, value end) in the root's `synapses` mapping."""
+    """name -> (key start, key end, value start, value end) in the root's `synapses` mapping.
+
+    Only the first two levels matter; deeper events are only counted in and out (this loop
+    sees every event of the document, so it does as little as it can per event)."""
     stack: list[list[Any]] = []  # per open collection: [is a mapping, nodes in it so far, is `synapses`]
     spans: dict[str, tuple[int, int, int, int]] = {}
     documents = found = 0
     root_key: str | None = None  # the root key whose value comes next
     key: Any = None  # the synapse whose value comes next
     value_start = -1
-
-    def ended(end: int) -> None:
-        if stack:
-            parent = stack[-1]
-            if parent[2] and parent[1] % 2 == 1:
-                spans[key.value] = (key.start_mark.index, key.end_mark.index, value_start, end)
-            parent[1] += 1
-
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    get_event = parser.get_event
     while parser.check_event():
-        event: Any = parser.get_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            return None
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
+        event: Any = get_event()
+        kind = event.__class__
+        if kind is scalar_event or kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None:
                 return None
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop()
-            ended(_index(event.end_mark))
-        elif isinstance(event, yaml.NodeEvent):
-            scalar = isinstance(event, yaml.ScalarEvent)
+            depth = len(stack)
+            if depth > 2:  # deep inside a synapse: nothing to record
+                if kind is not scalar_event:
+                    stack.append(_DEEP)
+                continue
+            scalar = kind is scalar_event
             parent = stack[-1] if stack else None
             if parent is not None and parent[2]:
                 if parent[1] % 2 == 0:  # a synapse's name
-                    if not scalar or getattr(event, "value", None) in spans:
+                    if not scalar or event.value in spans:
                         return None
                     key = event
                 else:
                     value_start = _index(event.start_mark)
             is_synapses = False
-            if parent is not None and len(stack) == 1 and parent[0]:
+            if depth == 1 and parent is not None and parent[0]:
                 if parent[1] % 2 == 0:
-                    root_key = getattr(event, "value", None) if scalar else None
+                    root_key = event.value if scalar else None
                 elif root_key == "synapses":
                     found += 1
-                    is_synapses = isinstance(event, yaml.MappingStartEvent)
+                    is_synapses = kind is mapping_start
                     if not is_synapses:
                         return None
-            if scalar:
-                ended(_index(event.end_mark))
-            else:
-                stack.append([isinstance(event, yaml.MappingStartEvent), 0, is_synapses])
+            if not scalar:
+                stack.append([kind is mapping_start, 0, is_synapses])
+                continue
+            end = _index(event.end_mark)
+        elif kind in ends:
+            stack.pop()
+            if len(stack) > 2:
+                continue
+            end = _index(event.end_mark)
+        elif kind is yaml.AliasEvent:
+            return None
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                return None
+            continue
+        else:
+            continue
+        if stack:  # a node at depth <= 2 ended: count it in its parent
+            parent = stack[-1]
+            if parent[2] and parent[1] % 2 == 1:
+                spans[key.value] = (_index(key.start_mark), _index(key.end_mark), value_start, end)
+            parent[1] += 1
     return spans if found == 1 else None
+
+
+_DEEP: list[Any] = [False, 0, False]  # stands for every collection below the second level (never read)
 
 
 def _index(mark: Any) -> int:

@@ -106,10 +106,15 @@ def input_digest(schemas: list[str], options: dict[str, Any]) -> str | None:
 @cache
 def generator_digest() -> str:
     """The generator's own code and templates: any edit or upgrade makes old stamps stale."""
-    root = Path(__file__).parent
+    root = os.path.dirname(os.path.abspath(__file__))
+    found: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        found += [os.path.join(folder, name) for name in names if name.endswith((".py", ".jinja"))]
     h = hashlib.sha256()
-    for path in sorted([*root.rglob("*.py"), *root.rglob("*.jinja")]):
-        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(found):
+        with open(path, "rb") as f:
+            h.update(os.path.relpath(path, root).replace(os.sep, "/").encode() + b"\0" + f.read() + b"\0")
     return h.hexdigest()
 
 

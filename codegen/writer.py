@@ -150,7 +150,6 @@ def _plan_package(p: Plan, pkg: str, files: list[RenderedFile], source: str) -> 
         if _blocked(out, f.path, p, fine):
             continue
         target = out / f.path
-        current = _read(target)
         if f.user_owned:
             new.user_files.append(f.path)
             if target.exists() or target.is_symlink():
@@ -158,6 +157,7 @@ def _plan_package(p: Plan, pkg: str, files: list[RenderedFile], source: str) -> 
             else:
                 p.write[f.path] = f.text
             continue
+        current = _read(target)
         new.files[f.path] = _digest(f.text)
         if current == f.text:
             p.unchanged.append(f.path)
