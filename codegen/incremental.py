@@ -18,6 +18,7 @@ from scratch and fails on any difference.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import pickle
@@ -108,7 +109,10 @@ class RenderMemo:
     fields and properties, the synapse names, the target and the generator (see render)."""
 
     def __init__(self, spec: SubnetSpec, target: str) -> None:
-        props = {name: getattr(spec, name) for name, value in vars(SubnetSpec).items() if isinstance(value, property)}
+        props = {
+            name: getattr(spec, name)
+            for name, value in vars(SubnetSpec).items() if isinstance(value, (property, functools.cached_property))
+        }
         subnet = (dataclasses.replace(spec, synapses=[], synapse_keys={}), [s.name for s in spec.synapses], props, target)
         self.common = hashlib.sha256(pickle.dumps(subnet, protocol=pickle.HIGHEST_PROTOCOL))
         self.known = spec.synapse_keys  # a synapse's key determines its spec: no need to pickle it

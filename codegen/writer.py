@@ -27,7 +27,6 @@ and the user-owned files (hooks) the generator created once.
 
 from __future__ import annotations
 
-import difflib
 import errno
 import hashlib
 import json
@@ -95,6 +94,8 @@ class Plan:
 
     def diff(self) -> str:
         """A unified diff of every change, files in path order."""
+        import difflib
+
         chunks: list[str] = []
         for rel in sorted(set(self.write) | set(self.remove)):
             old = self.old_text.get(rel)

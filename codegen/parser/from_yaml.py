@@ -49,6 +49,7 @@ _STAND_IN: dict[str, Any] = {
     "response": "any",
     "fields": "any",
 }
+_EMPTY_SYNAPSE = SynapseDef.model_construct()  # what validating `{}` gives: every default (never mutated)
 # What a required key holds when it is missing or malformed (already reported).
 _FALLBACK: dict[str, Any] = {"subnet": "", "synapses": {}, "fields": {}, "type": "any"}
 
@@ -100,6 +101,8 @@ class Validation:
             self.error(path, f"synapse {path[-1]!r} must be a mapping (with `request:`, `response:`, ...); write `{path[-1]}: {{}}` for an empty one")
             self.broken.add(path)
             return SynapseDef.model_construct()
+        if not raw:
+            return _EMPTY_SYNAPSE  # `Name: {}`, as every synapse reused from the last run is read
         roles = {role: self.entries(raw, path + (role,), self.field) for role in ("request", "response")}
         return self.unit(SynapseDef, raw, path, roles)
 

@@ -7,6 +7,7 @@ built from them, or ``repr()``s of user values.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,7 +146,8 @@ class SubnetSpec:
     # the render cache keys each synapse's files by it. Empty when unknown.
     synapse_keys: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def streams(self) -> bool:
-        """Whether any synapse streams (the package then has _stream.py)."""
+        """Whether any synapse streams (the package then has _stream.py). Templates ask once per
+        synapse: computed once (a spec with other synapses is a new SubnetSpec)."""
         return any(s.stream is not None for s in self.synapses)
