@@ -1,18 +1,24 @@
-"""Stages 1-2 for a YAML schema, at the cost of what changed since the last run.
+"""Regeneration at the cost of what changed since the last run: reuse each synapse's spec
+and rendering when nothing it depends on changed.
 
-A synapse's spec is a function of its own entry's text (and the column it starts at),
-the rest of the document, the names of the other synapses (the checks across names
+Spec. A synapse's spec is a function of its own entry's text (and the column it starts
+at), the rest of the document, the names of the other synapses (the checks across names
 read them), the --subnet option and the generator's own code. After each run the specs
 are kept in the cache directory (``specs/``, one file per schema) under a digest of
-exactly those. The next run reads every entry whose digest is found there as ``{}``:
-its key and position stay, so every check across names runs as before, and its spec
-is taken from the cache. Only the changed entries are validated and built.
+exactly those. The next run reads every entry whose digest is found there as ``{}``, on
+as many lines (load_yaml), so every check across names runs as before, and takes its spec
+from the cache: only the changed entries are validated and built. Errors are always a
+full read's: if the partial read finds any problem, the document is read again from
+scratch and that read's problems are reported. Where an entry's meaning could depend on
+other text (YAML anchors and aliases, ...), nothing is reused.
 
-Errors are always a full read's: if the partial read finds any problem, the document
-is read again from scratch and that run's problems are reported. Entries whose meaning
-could depend on other text (YAML anchors and aliases) turn reuse off for the document.
+Rendering. Each synapse's files and blocks of modules (see render) are kept (``render/``)
+under a digest of everything their templates read: the synapse's spec (its digest above,
+or the pickled spec for Python input), the subnet's own fields and properties, the
+synapse names and the target.
+
 ``SUBNET_APIGEN_VERIFY_CACHE=1`` (set by the test suite) also builds every reused spec
-from scratch and fails on any difference.
+from scratch and renders every module whole, and fails on any difference.
 """
 
 from __future__ import annotations
@@ -20,10 +26,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import io
 import os
 import pickle
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from codegen.cache import UnitCache, cache_home
 from codegen.errors import InputError
@@ -90,10 +98,19 @@ class SpecMemo:
             data = self.cache.get(key)
             if isinstance(data, bytes):
                 try:
-                    self.reused[name] = pickle.loads(data)
+                    self.reused[name] = _SpecUnpickler(io.BytesIO(data)).load()
                 except Exception:  # a spec the cache can't give back is built again
                     pass
         return self.reused
+
+
+class _SpecUnpickler(pickle.Unpickler):
+    """Reads back only the spec model's own classes: a cache file can name no other code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module in ("codegen.parser.spec", "codegen.parser.types"):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a spec")
 
 
 def _digest(*parts: str) -> str:
