@@ -66,7 +66,8 @@ class Bench:
     def env(self, cache: Path | None = None) -> dict[str, str]:
         env = dict(os.environ)
         env["XDG_CACHE_HOME"] = str(cache or Path(tempfile.mkdtemp(dir=self.work, prefix="cache-")))
-        env.pop("SUBNET_APIGEN_VERIFY_FORMAT", None)
+        env.pop("SUBNET_APIGEN_VERIFY_FORMAT", None)  # the test suite's self-checks: not what users run
+        env.pop("SUBNET_APIGEN_VERIFY_CACHE", None)
         # Python caches bytecode by default (pip compiles installed packages, and a checkout gets
         # __pycache__ on its first run); a PYTHONDONTWRITEBYTECODE=1 left in the environment
         # would make every run recompile a checkout's sources, a cost users don't pay.

@@ -7,11 +7,10 @@ through ``repr()`` (``pyrepr``) or the ``docstring``/``comment`` escapes.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,7 +59,7 @@ def render(spec: SubnetSpec, target: str = "10", reuse: Reuse | None = None, *, 
         if whole or "synapse" not in t.blocks:
             return RenderedFile(f"{pkg}/{path}", t.render(subnet=spec, target=target, **extra), user_owned)
         pieces = [_block(t, "head", subnet=spec, target=target)]
-        pieces += [of(path, s, functools.partial(_block, t, "synapse", subnet=spec, target=target, s=s)) for s in spec.synapses]
+        pieces += [of(path, s, partial(_block, t, "synapse", subnet=spec, target=target, s=s)) for s in spec.synapses]
         pieces.append(_block(t, "tail", subnet=spec, target=target) if "tail" in t.blocks else "")
         return RenderedFile(f"{pkg}/{path}", "".join(pieces), user_owned, tuple(pieces))
 
