@@ -62,9 +62,8 @@ def split_units(text: str) -> list[str]:
         i = bisect.bisect_left(starts, cut) - 1  # the last string starting before the cut
         if i >= 0 and cut < strings[i][1]:
             continue  # inside a multi-line string
-        previous = text[text.rfind("\n", 0, cut) + 1 : cut]
-        if previous.startswith(("@", "#")) or not previous.strip():
-            continue  # decorators and comments belong to what follows them
+        if not _may_cut_after(text[text.rfind("\n", 0, cut) + 1 : cut]):
+            continue
         units.append(text[start : cut + 1])
         start = m.end()
     units.append(text[start:])
@@ -146,12 +145,13 @@ def unit_groups(pieces: tuple[str, ...]) -> list[str]:
 def _starts_unit(before: str, piece: str) -> bool:
     """Whether split_units cuts the whole text exactly where `piece` follows `before`."""
     last_line = before[before.rfind("\n", 0, len(before) - 1) + 1 :]
-    return (
-        before.endswith("\n")
-        and not before.endswith("\n\n")
-        and not last_line.startswith(("@", "#"))
-        and _UNIT_START.match("\n" + piece) is not None
-    )
+    return before.endswith("\n") and _may_cut_after(last_line) and _UNIT_START.match("\n" + piece) is not None
+
+
+def _may_cut_after(line: str) -> bool:
+    """A unit may end with this line: not blank, and not a decorator or comment (those belong
+    to what follows them)."""
+    return bool(line.strip()) and not line.startswith(("@", "#"))
 
 
 def _run_black(units: list[str]) -> list[str | None]:

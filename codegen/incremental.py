@@ -89,7 +89,9 @@ class SpecMemo:
             })
 
     def _reuse(self, texts: SynapseTexts) -> Iterable[str]:
-        common = hashlib.sha256(_digest(generator_digest(), self.display, self.subnet or "", texts.rest, *texts.entries).encode())
+        common = hashlib.sha256()
+        for part in (generator_digest(), self.display, self.subnet or "", texts.rest, *texts.entries):
+            common.update(part.encode("utf-8", "surrogatepass") + b"\0")
         for name, entry in texts.entries.items():
             h = common.copy()
             h.update(f"{entry.column}\0{entry.text}".encode("utf-8", "surrogatepass"))
@@ -111,13 +113,6 @@ class _SpecUnpickler(pickle.Unpickler):
         if module in ("codegen.parser.spec", "codegen.parser.types"):
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a spec")
-
-
-def _digest(*parts: str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    return h.hexdigest()
 
 
 class RenderMemo:

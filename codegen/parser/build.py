@@ -473,18 +473,19 @@ class Builder:
 
 def with_synapses(spec: SubnetSpec, synapses: list[SynapseSpec]) -> SubnetSpec:
     """``spec`` holding ``synapses``, with what follows from all of them (imports, bytes, tensors)."""
-    types = [f.type for m in spec.models for f in m.fields] + [f.type for s in synapses for f in s.fields]
-    kinds = {type(ref) for typ in types for ref in typ.walk()}
+    fields = [f for m in spec.models for f in m.fields] + [f for s in synapses for f in s.fields]
+    kinds = {type(ref) for f in fields for ref in f.type.walk()}
     uses_bytes, uses_tensor = t.BytesType in kinds, t.TensorType in kinds
-    imports = protocol_imports(spec, synapses, uses_bytes, uses_tensor)
+    imports = protocol_imports(spec, synapses, fields, uses_bytes, uses_tensor)
     return dataclasses.replace(spec, synapses=synapses, protocol_imports=imports, uses_bytes=uses_bytes, uses_tensor=uses_tensor)
 
 
-def protocol_imports(spec: SubnetSpec, synapses: list[SynapseSpec], uses_bytes: bool, uses_tensor: bool) -> list[str]:
-    """The standard-library imports protocol.py needs."""
+def protocol_imports(
+    spec: SubnetSpec, synapses: list[SynapseSpec], fields: list[FieldSpec], uses_bytes: bool, uses_tensor: bool
+) -> list[str]:
+    """The standard-library imports protocol.py needs (``fields``: every model's and synapse's)."""
     typing_names = {"ClassVar"} if any(s.hash_fields for s in synapses) else set()
-    every = [f for m in spec.models for f in m.fields] + [f for s in synapses for f in s.fields]
-    for f in every:
+    for f in fields:
         for line in f.type.imports(wire=True):
             typing_names.add(line.rsplit(" ", 1)[1])
     streams = any(s.stream for s in synapses)
