@@ -34,25 +34,26 @@ def field_name(i: int, j: int) -> str:
     return f"{'input' if j < 0 else 'field'}_{j:02d}"
 
 
-def fields(i: int, f: int, changed: bool = False) -> list[tuple[str, str, dict[str, Any], dict[str, Any], str]]:
+def fields(i: int, f: int, changed: bool = False, edit: int = 0) -> list[tuple[str, str, dict[str, Any], dict[str, Any], str]]:
     """(name, yaml type, json schema, yaml options, description) of synapse i's fields."""
     out = []
     for j in range(f):
         ytype, jschema, opts = KINDS[(i + j) % len(KINDS)]
         description = f"Field {j} of task {i}."
         if changed and j == 0:
-            description = f"Field {j} of task {i}, changed."
+            description = f"Field {j} of task {i}, changed{f' ({edit})' if edit else ''}."
         out.append((f"field_{j:02d}", ytype, jschema, opts, description))
     return out
 
 
-def yaml_schema(n: int, f: int, *, changed: int | None = None) -> str:
-    """The subnet-apigen schema; `changed` alters one field of that synapse (the edit benchmark)."""
+def yaml_schema(n: int, f: int, *, changed: int | None = None, edit: int = 0) -> str:
+    """The subnet-apigen schema; `changed` alters one field of that synapse (the edit benchmark),
+    differently for each `edit` number, so that no run finds its edit in a cache."""
     lines = ["subnet: bench", "netuid: 1", "description: A generated benchmark subnet.", "synapses:"]
     n_request = max(1, f // 2) if f > 1 else 1
     for i in range(n):
         lines += [f"  {synapse_name(i)}:", f"    description: Benchmark task {i}."]
-        fs = fields(i, f, changed=(i == changed))
+        fs = fields(i, f, changed=(i == changed), edit=edit)
         for part, chunk in (("request", fs[:n_request]), ("response", fs[n_request:])):
             if not chunk:
                 continue

@@ -16,6 +16,9 @@ from codegen.cli import main
 # difference from the formatter's shortcuts (codegen.fmt).
 os.environ["SUBNET_APIGEN_VERIFY_FORMAT"] = "1"
 os.environ["SUBNET_APIGEN_VERIFY_CACHE"] = "1"  # every reused spec is also built from scratch and compared
+# A developer's `subnet-apigen serve` must not run the suite's subprocesses (tests/test_server.py
+# starts servers of its own).
+os.environ["SUBNET_APIGEN_SERVER"] = "off"
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
