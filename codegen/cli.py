@@ -267,8 +267,9 @@ def serve(stop_it: bool, verbose: bool) -> None:
         sys.exit(2)
     path = launch.socket_path()
     if stop_it:
-        if not server.stop(path):
-            click.echo(f"subnet-apigen serve: no server is running on {path}", err=True)
+        problem = server.stop(path)
+        if problem:
+            click.echo(f"subnet-apigen serve: {problem}", err=True)
             sys.exit(1)
         return
     sys.exit(server.serve(path, verbose))

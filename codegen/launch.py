@@ -76,9 +76,9 @@ def _via_server() -> int | None:
 
     umask = os.umask(0o022)
     os.umask(umask)
-    request = marshal.dumps((sys.argv[1:], program_name(sys.argv[0]), os.getcwd(), dict(os.environ), sys.path, umask))
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
+        request = marshal.dumps((sys.argv[1:], program_name(sys.argv[0]), os.getcwd(), dict(os.environ), sys.path, umask))
         conn.connect(path)
         socket.send_fds(conn, [len(request).to_bytes(4, "big") + request], [0, 1, 2])
         started = _receive(conn, 5)

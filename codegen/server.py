@@ -225,25 +225,21 @@ def _run(argv: list[str], prog: str, cwd: str, env: dict[str, str], path: list[s
     return 0
 
 
-def stop(path: str) -> bool:
-    """Ask the server on `path` to stop (SIGTERM to its pid); False if none is running."""
-    pid = server_pid(path)
-    if pid is None:
-        return False
-    os.kill(pid, signal.SIGTERM)
-    return True
-
-
-def server_pid(path: str) -> int | None:
+def stop(path: str) -> str | None:
+    """Stop the server on `path` (SIGTERM to the process holding the socket); why not, if not."""
     probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         probe.connect(path)
-        if not hasattr(socket, "SO_PEERCRED"):
-            return None
-        creds = probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-        return int(struct.unpack("3i", creds)[0])
     except OSError:
-        return None
+        return f"no server is running on {path}"
+    try:
+        if not hasattr(socket, "SO_PEERCRED"):
+            return "this system can't tell which process holds the socket: stop the server with Ctrl-C"
+        pid, uid, _ = struct.unpack("3i", probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
     finally:
         probe.close()
+    if uid != os.getuid():
+        return f"the server on {path} is not yours"
+    os.kill(pid, signal.SIGTERM)
+    return None
 
