@@ -248,7 +248,7 @@ def breaking(ctx: click.Context, schemas: tuple[str, ...], against: str | None, 
 
 @main.command()
 @click.option("--stop", "stop_it", is_flag=True, help="Stop the server running for this install instead.")
-@click.option("-v", "--verbose", is_flag=True, help="Log a line on stderr for each run served.")
+@click.option("-v", "--verbose", is_flag=True, help="Log each run served on stderr: its command, and how its worker ended.")
 def serve(stop_it: bool, verbose: bool) -> None:
     """Keep the generator loaded; every later subnet-apigen run uses it.
 
@@ -258,7 +258,8 @@ def serve(stop_it: bool, verbose: bool) -> None:
     exit status, your terminal and Ctrl-C), each in a fresh fork of the server.
     Serves this interpreter and install only, and stops by itself when the
     generator or the installed packages change. Stop it with Ctrl-C, or
-    `subnet-apigen serve --stop`. SUBNET_APIGEN_SERVER=off makes a run ignore it.
+    `subnet-apigen serve --stop` (exit 1 if none is running).
+    SUBNET_APIGEN_SERVER=off makes a run ignore it.
     """
     from codegen import launch, server
 

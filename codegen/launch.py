@@ -5,7 +5,7 @@ one edited synapse. `subnet-apigen serve` pays for that once; every later run fi
 socket, passes over its arguments, directory, environment, umask and stdin/stdout/stderr,
 and a fork of the server runs the command exactly as this process would have (see
 `codegen.server`). So this module imports nothing heavy: only what finding the socket needs.
-With no server, or `SUBNET_APIGEN_SERVER=off`, the command runs in this process.
+With no server, or `SUBNET_APIGEN_SERVER=off` (or 0, no, false), the command runs in this process.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import socket
 
 OFF_ENV = "SUBNET_APIGEN_SERVER"  # "off": never use a server (the test suite's self-checks, debugging)
+OFF = ("off", "0", "no", "false")
 
 
 def server_key() -> str:
@@ -51,7 +52,7 @@ def program_name(argv0: str) -> str:
 
 
 def main() -> None:
-    if os.environ.get(OFF_ENV) != "off" and (len(sys.argv) < 2 or sys.argv[1] != "serve"):
+    if os.environ.get(OFF_ENV, "").lower() not in OFF and (len(sys.argv) < 2 or sys.argv[1] != "serve"):
         code = _via_server()
         if code is not None:
             sys.exit(code)
@@ -94,24 +95,30 @@ def _wait(conn: socket.socket, worker: int) -> int:
     """Relay Ctrl-C and termination to the worker; its exit status when it ends."""
     import signal
 
-    def forward(signum: int, frame: object) -> None:
+    relayed: list[int] = []
+
+    def relay(signum: int, frame: object) -> None:
+        relayed.append(signum)
         try:
             os.kill(worker, signum)
         except OSError:
             pass
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, forward)
+        signal.signal(signum, relay)
     try:
         ended = _receive(conn, 5)
     except OSError:
         ended = b""
     finally:
         conn.close()
-    if ended[:1] != b"X":
-        print("subnet-apigen: the server's worker ended without an exit status", file=sys.stderr)
-        return 1
-    return int.from_bytes(ended[1:], "big", signed=True)
+    if ended[:1] == b"X":
+        return int.from_bytes(ended[1:], "big", signed=True)
+    if relayed:  # the worker died of the signal we passed on: so do we, as a one-shot run would have
+        signal.signal(relayed[-1], signal.SIG_DFL)
+        os.kill(os.getpid(), relayed[-1])
+    print("subnet-apigen: the server's worker ended without an exit status", file=sys.stderr)
+    return 1
 
 
 def _receive(conn: socket.socket, size: int) -> bytes:

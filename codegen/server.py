@@ -18,19 +18,23 @@ from __future__ import annotations
 import gc
 import marshal
 import os
+import select
 import signal
 import socket
 import struct
 import sys
+import threading
 import traceback
 from pathlib import Path
 
 MAX_REQUEST = 1 << 24
 
 
+STOP = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 def serve(path: str, verbose: bool = False) -> int:
-    """Serve until Ctrl-C or SIGTERM, or until the generator changes under us; an exit status."""
-    out = sys.stderr
+    """Serve until Ctrl-C, SIGTERM or SIGHUP, or until the generator changes; an exit status."""
     warm()
     folder = os.path.dirname(path)
     os.makedirs(folder, mode=0o700, exist_ok=True)
@@ -42,37 +46,57 @@ def serve(path: str, verbose: bool = False) -> int:
     if listener is None:
         print(f"subnet-apigen serve: a server is already running on {path}", file=sys.stderr)
         return 2
+    listener.setblocking(False)
     snapshot = code_snapshot()
     identity = os.stat(path).st_ino
-    signal.signal(signal.SIGTERM, _stop)
-    print(f"subnet-apigen serve: running commands from {path} (pid {os.getpid()}); Ctrl-C stops", file=out, flush=True)
+    # Signals only wake the loop below (through the wakeup pipe): a handler that raised could
+    # land anywhere, in the middle of a fork's own hooks included.
+    wake, waker = os.pipe()
+    os.set_blocking(wake, False)
+    os.set_blocking(waker, False)
+    signal.set_wakeup_fd(waker)
+    for signum in (*STOP, signal.SIGCHLD):
+        signal.signal(signum, _ignore)
+    log(f"running commands from {path} (pid {os.getpid()}); Ctrl-C stops")
     try:
         while True:
-            conn, _ = listener.accept()
-            _reap()
+            ready, _, _ = select.select([listener.fileno(), wake], [], [])
+            if wake in ready:
+                received = os.read(wake, 512)
+                _reap(verbose)
+                if any(signum in received for signum in STOP):
+                    return 0
+            if listener.fileno() not in ready:
+                continue
+            try:
+                conn, _ = listener.accept()
+            except BlockingIOError:
+                continue  # the caller gave up before we got to it
+            conn.setblocking(True)
             if not _same_user(conn):
                 conn.close()
                 continue
             if code_snapshot() != snapshot:
                 conn.close()  # the caller runs the command itself
-                print("subnet-apigen serve: the generator or its packages changed; stopping", file=out, flush=True)
+                log("the generator or its packages changed; stopping")
                 return 0
-            worker = os.fork()
-            if worker == 0:
-                listener.close()
-                _work(conn)  # never returns
+            if os.fork() == 0:
+                for fd in (listener.fileno(), wake, waker):
+                    os.close(fd)
+                _work(conn, verbose)  # never returns
             conn.close()
-            if verbose:
-                print(f"subnet-apigen serve: worker {worker} started", file=out, flush=True)
-    except KeyboardInterrupt:
-        return 0
     finally:
+        signal.set_wakeup_fd(-1)
         listener.close()
         try:
             if os.stat(path).st_ino == identity:
                 os.unlink(path)
         except OSError:
             pass
+
+
+def log(line: str) -> None:
+    print(f"subnet-apigen serve: {line}", file=sys.stderr, flush=True)
 
 
 def warm() -> None:
@@ -140,34 +164,49 @@ def _same_user(conn: socket.socket) -> bool:
     return bool(struct.unpack("3i", creds)[1] == os.getuid())
 
 
-def _reap() -> None:
-    try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
-    except ChildProcessError:
-        pass
+def _reap(verbose: bool) -> None:
+    while True:
+        try:
+            worker, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if not worker:
+            return
+        if verbose:
+            code = os.waitstatus_to_exitcode(status)
+            log(f"worker {worker} exited with status {code}" if code >= 0 else f"worker {worker} killed by signal {-code}")
 
 
-def _stop(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+def _ignore(signum: int, frame: object) -> None:
+    """A signal's only effect is the byte the wakeup pipe gets."""
 
 
-def _work(conn: socket.socket) -> None:
+def _work(conn: socket.socket, verbose: bool) -> None:
     """In the fork: become the caller's process, run its command, report the exit status."""
     code = 1
+    finished = threading.Event()
     try:
+        signal.set_wakeup_fd(-1)
         os.setpgid(0, 0)  # Ctrl-C in the server's terminal is not the caller's Ctrl-C
-        for signum in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
             signal.signal(signum, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        argv, prog, cwd, env, path, umask = _receive(conn)
+        request, fds = _receive(conn)
+        argv, prog, cwd, env, path, umask = request
+        if verbose:
+            log(f"worker {os.getpid()}: {prog} {' '.join(argv)}  (in {cwd})")
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
         conn.sendall(b"P" + os.getpid().to_bytes(4, "big"))
+        threading.Thread(target=_end_with_caller, args=(conn, finished), daemon=True).start()
         code = _run(argv, prog, cwd, env, path, umask)
     except ConnectionError:
         os._exit(1)  # a caller that went away, or a probe for a live server: nothing to report
     except BaseException:  # noqa: BLE001  (a worker must always report back)
         traceback.print_exc()
     finally:
+        finished.set()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -179,7 +218,20 @@ def _work(conn: socket.socket) -> None:
             os._exit(code & 0xFF)
 
 
-def _receive(conn: socket.socket) -> tuple[list[str], str, str, dict[str, str], list[str], int]:
+def _end_with_caller(conn: socket.socket, finished: threading.Event) -> None:
+    """The caller never sends more; the connection ends when it exits. If it ends before the
+    command did, the caller was killed outright (SIGKILL): die the same way, as it would have."""
+    try:
+        while conn.recv(1):
+            pass
+    except OSError:
+        pass
+    if not finished.is_set():
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _receive(conn: socket.socket) -> tuple[tuple[list[str], str, str, dict[str, str], list[str], int], list[int]]:
+    """The request (argv, program name, cwd, environment, import path, umask) and the caller's stdio."""
     data, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
     if len(fds) != 3 or len(data) < 4:
         for fd in fds:
@@ -194,11 +246,8 @@ def _receive(conn: socket.socket) -> tuple[list[str], str, str, dict[str, str], 
         if not chunk:
             raise ConnectionError("request cut short")
         body += chunk
-    for target, fd in enumerate(fds):
-        os.dup2(fd, target)
-        os.close(fd)
     argv, prog, cwd, env, path, umask = marshal.loads(body)
-    return list(argv), str(prog), str(cwd), dict(env), list(path), int(umask)
+    return (list(argv), str(prog), str(cwd), dict(env), list(path), int(umask)), list(fds)
 
 
 def _run(argv: list[str], prog: str, cwd: str, env: dict[str, str], path: list[str], umask: int) -> int:

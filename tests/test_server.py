@@ -4,6 +4,7 @@ modes), only without the start-up; a server steps down when the generator change
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -28,7 +29,14 @@ class Server:
     env: dict[str, str] = field(default_factory=dict)
 
     def served(self) -> int:
-        return self.log.read_text().count(" started")
+        return len(re.findall(r"worker \d+: ", self.log.read_text()))
+
+    def wait_for(self, pattern: str, timeout: float = 60) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while (found := re.search(pattern, self.log.read_text())) is None:
+            assert time.monotonic() < deadline, f"no {pattern!r} in the server's log:\n{self.log.read_text()}"
+            time.sleep(0.02)
+        return found
 
     def socket(self) -> Path:
         return next(Path(self.env["XDG_RUNTIME_DIR"], "subnet-apigen").glob("*.sock"))
@@ -124,24 +132,64 @@ def test_off_runs_here(server: Server, tmp_path: Path) -> None:
     assert done.returncode == 0 and server.served() == 0
 
 
-def test_ctrl_c_reaches_the_served_run(server: Server, tmp_path: Path) -> None:
-    """Ctrl-C stops the run the server is doing for us: `Aborted!`, exit 1, nothing written."""
+def big_run(server: Server, tmp_path: Path) -> subprocess.Popen[str]:
+    """A served run of a schema big enough to take seconds; returns once its worker has begun."""
     lines = ["subnet: big", "synapses:"]
     for i in range(300):
         lines += [f"  Task{i}:", "    request: {a: int, b: str, c: 'list[float]'}", "    response: {d: int}"]
     (tmp_path / "big.yaml").write_text("\n".join(lines) + "\n")
     env = dict(server.env, XDG_CACHE_HOME=str(tmp_path / "cache"))
     client = subprocess.Popen([sys.executable, "-m", "codegen", "big.yaml", "--out", "gen"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while server.served() == 0:
-        assert time.monotonic() < deadline and client.poll() is None
-        time.sleep(0.02)
+    server.wait_for(r"worker \d+: ")
     time.sleep(0.3)
+    assert client.poll() is None
+    return client
+
+
+def test_ctrl_c_reaches_the_served_run(server: Server, tmp_path: Path) -> None:
+    """Ctrl-C stops the run the server is doing for us: `Aborted!`, exit 1, nothing written."""
+    client = big_run(server, tmp_path)
     client.send_signal(signal.SIGINT)
     _, err = client.communicate(timeout=120)
     assert client.returncode == 1, err
     assert "Aborted!" in err
     assert not (tmp_path / "gen" / "big").exists()
+    server.wait_for(r"worker \d+ exited with status 1")
+
+
+def test_a_terminated_caller_ends_as_a_one_shot_run_would(server: Server, tmp_path: Path) -> None:
+    """SIGTERM: the worker dies of it, and so does the caller (exit status -15, as one-shot)."""
+    client = big_run(server, tmp_path)
+    client.send_signal(signal.SIGTERM)
+    _, err = client.communicate(timeout=120)
+    assert client.returncode == -signal.SIGTERM, err
+    assert err == ""
+    server.wait_for(rf"worker \d+ killed by signal {int(signal.SIGTERM)}")
+
+
+def test_a_killed_caller_takes_its_worker_with_it(server: Server, tmp_path: Path) -> None:
+    """SIGKILL can't be relayed; the worker sees its caller's end of the socket close, and dies
+    the same death instead of going on to write (and print to a terminal nobody reads)."""
+    client = big_run(server, tmp_path)
+    client.kill()
+    client.communicate(timeout=60)
+    server.wait_for(rf"worker \d+ killed by signal {int(signal.SIGKILL)}")
+    assert not (tmp_path / "gen" / "big").exists()
+
+
+def test_serve_stop_stops_it_every_time(tmp_path: Path) -> None:
+    for attempt in range(3):
+        started = start_server(tmp_path)
+        try:
+            work = tmp_path / f"w{attempt}"
+            work.mkdir()
+            assert run([sys.executable, "-m", "codegen", "--version"], work, started.env, served=True).returncode == 0
+            stop = subprocess.run([sys.executable, "-m", "codegen", "serve", "--stop"], cwd=tmp_path, env=started.env, capture_output=True, text=True, timeout=60)
+            assert stop.returncode == 0, stop.stderr
+            assert started.proc.wait(30) == 0
+            assert "Traceback" not in started.log.read_text() and "Exception" not in started.log.read_text()
+        finally:
+            stop_server(started)
 
 
 def test_one_server_per_install_and_serve_stop(server: Server, tmp_path: Path) -> None:
