@@ -25,11 +25,18 @@ OFF = ("off", "0", "no", "false")
 def server_key() -> str:
     """What a server must share with this process to run its commands identically.
 
-    The interpreter, where the generator is, the import path (PYTHONPATH included; the first
+    The interpreter and its environment (not the name it was started by: `python` and
+    `python3` are one interpreter), where the generator is, the import path (PYTHONPATH included; the first
     entry is the script's own folder and differs between `python -m` and the console script),
-    the interpreter's flags and hash seed. A server started anywhere else has another socket.
+    what the interpreter settles at start-up (flags, -W and -X options, the hash seed, the
+    encodings from the locale). A server started with any of them different has another socket.
     """
-    parts = [sys.executable, os.path.dirname(os.path.abspath(__file__)), *sys.path[1:], repr(sys.flags), os.environ.get("PYTHONHASHSEED", "")]
+    env = os.environ.get
+    parts = [
+        sys.prefix, sys.version, os.path.dirname(os.path.abspath(__file__)), *sys.path[1:],
+        repr(sys.flags), repr(sys.warnoptions), repr(sys._xoptions),
+        *(env(name, "") for name in ("PYTHONHASHSEED", "PYTHONIOENCODING", "LC_ALL", "LC_CTYPE", "LANG")),
+    ]
     return f"{zlib.crc32(chr(0).join(parts).encode('utf-8', 'surrogateescape')):08x}"
 
 

@@ -227,3 +227,13 @@ def test_the_server_steps_down_when_the_generator_changes(tmp_path: Path) -> Non
         assert not sock.exists()
     finally:
         stop_server(started)
+
+
+def test_one_interpreter_by_any_name_finds_one_server(tmp_path: Path) -> None:
+    """`python` and `python3` (the console script's shebang may say either) are one interpreter."""
+    code = "from codegen import launch; print(launch.socket_path())"
+    names = [n for n in ("python", "python3") if Path(sys.executable).with_name(n).exists()]
+    paths = {subprocess.run([str(Path(sys.executable).with_name(n)), "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path).stdout for n in names}
+    assert len(paths) == 1
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path, env=dict(os.environ, PYTHONHASHSEED="7"))
+    assert other.stdout not in paths  # what the interpreter settles at start-up keys the socket
