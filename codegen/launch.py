@@ -16,6 +16,7 @@ import zlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import signal
     import socket
 
 OFF_ENV = "SUBNET_APIGEN_SERVER"  # "off": never use a server (the test suite's self-checks, debugging)
@@ -80,13 +81,17 @@ def _via_server() -> int | None:
     if st.st_uid != os.getuid() or st.st_mode & 0o077 or not os.path.exists(path):
         return None  # no server, or a folder someone else could have put a socket in
     import marshal
+    import signal
     import socket
 
     umask = os.umask(0o022)
     os.umask(umask)
+    # Signals this process ignores (nohup, a script's background job): the worker ignores them too.
+    relayed = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    ignored = [int(signum) for signum in relayed if signal.getsignal(signum) == signal.SIG_IGN]
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        request = marshal.dumps((sys.argv[1:], program_name(sys.argv[0]), os.getcwd(), dict(os.environ), sys.path, umask))
+        request = marshal.dumps((sys.argv[1:], program_name(sys.argv[0]), os.getcwd(), dict(os.environ), sys.path, umask, ignored))
         conn.connect(path)
         socket.send_fds(conn, [len(request).to_bytes(4, "big") + request], [0, 1, 2])
         started = _receive(conn, 5)
@@ -95,23 +100,28 @@ def _via_server() -> int | None:
     if started[:1] != b"P":
         conn.close()
         return None  # the server declined (it is out of date) or is gone: nothing ran
-    return _wait(conn, int.from_bytes(started[1:], "big"))
+    return _wait(conn, int.from_bytes(started[1:], "big"), [signum for signum in relayed if signum not in ignored])
 
 
-def _wait(conn: socket.socket, worker: int) -> int:
-    """Relay Ctrl-C and termination to the worker; its exit status when it ends."""
+def _wait(conn: socket.socket, worker: int, signals: list[signal.Signals]) -> int:
+    """Relay Ctrl-C and termination to the worker; its exit status when it ends.
+
+    Each kind of signal is passed on once: a process on its own takes two Ctrl-C in quick
+    succession as one, and a second one relayed later could cut the worker's `Aborted!` short."""
     import signal
 
     relayed: list[int] = []
 
     def relay(signum: int, frame: object) -> None:
+        if signum in relayed:
+            return
         relayed.append(signum)
         try:
             os.kill(worker, signum)
         except OSError:
             pass
 
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    for signum in signals:
         signal.signal(signum, relay)
     try:
         ended = _receive(conn, 5)

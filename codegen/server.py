@@ -19,6 +19,7 @@ import gc
 import marshal
 import os
 import select
+import shlex
 import signal
 import socket
 import struct
@@ -28,6 +29,7 @@ import traceback
 from pathlib import Path
 
 MAX_REQUEST = 1 << 24
+NO_REQUEST = 3  # a worker's exit status when no command came (`serve --stop` and `serve` check for a live server so)
 
 
 STOP = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -172,8 +174,8 @@ def _reap(verbose: bool) -> None:
             return
         if not worker:
             return
-        if verbose:
-            code = os.waitstatus_to_exitcode(status)
+        code = os.waitstatus_to_exitcode(status)
+        if verbose and code != NO_REQUEST:
             log(f"worker {worker} exited with status {code}" if code >= 0 else f"worker {worker} killed by signal {-code}")
 
 
@@ -192,9 +194,11 @@ def _work(conn: socket.socket, verbose: bool) -> None:
             signal.signal(signum, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         request, fds = _receive(conn)
-        argv, prog, cwd, env, path, umask = request
+        argv, prog, cwd, env, path, umask, ignored = request
+        for number in ignored:
+            signal.signal(number, signal.SIG_IGN)
         if verbose:
-            log(f"worker {os.getpid()}: {prog} {' '.join(argv)}  (in {cwd})")
+            log(f"worker {os.getpid()}: {prog} {shlex.join(argv)}  (in {cwd})")
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
@@ -202,7 +206,7 @@ def _work(conn: socket.socket, verbose: bool) -> None:
         threading.Thread(target=_end_with_caller, args=(conn, finished), daemon=True).start()
         code = _run(argv, prog, cwd, env, path, umask)
     except ConnectionError:
-        os._exit(1)  # a caller that went away, or a probe for a live server: nothing to report
+        os._exit(NO_REQUEST)  # a caller that went away, or a probe for a live server
     except BaseException:  # noqa: BLE001  (a worker must always report back)
         traceback.print_exc()
     finally:
@@ -230,8 +234,12 @@ def _end_with_caller(conn: socket.socket, finished: threading.Event) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _receive(conn: socket.socket) -> tuple[tuple[list[str], str, str, dict[str, str], list[str], int], list[int]]:
-    """The request (argv, program name, cwd, environment, import path, umask) and the caller's stdio."""
+Request = tuple[list[str], str, str, dict[str, str], list[str], int, list[int]]
+
+
+def _receive(conn: socket.socket) -> tuple[Request, list[int]]:
+    """The request (argv, program name, cwd, environment, import path, umask, ignored signals)
+    and the caller's stdio."""
     data, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
     if len(fds) != 3 or len(data) < 4:
         for fd in fds:
@@ -246,8 +254,8 @@ def _receive(conn: socket.socket) -> tuple[tuple[list[str], str, str, dict[str, 
         if not chunk:
             raise ConnectionError("request cut short")
         body += chunk
-    argv, prog, cwd, env, path, umask = marshal.loads(body)
-    return (list(argv), str(prog), str(cwd), dict(env), list(path), int(umask)), list(fds)
+    argv, prog, cwd, env, path, umask, ignored = marshal.loads(body)
+    return (list(argv), str(prog), str(cwd), dict(env), list(path), int(umask), [int(i) for i in ignored]), list(fds)
 
 
 def _run(argv: list[str], prog: str, cwd: str, env: dict[str, str], path: list[str], umask: int) -> int:

@@ -150,11 +150,32 @@ def test_ctrl_c_reaches_the_served_run(server: Server, tmp_path: Path) -> None:
     """Ctrl-C stops the run the server is doing for us: `Aborted!`, exit 1, nothing written."""
     client = big_run(server, tmp_path)
     client.send_signal(signal.SIGINT)
+    client.send_signal(signal.SIGINT)  # twice, as `timeout -s INT` does: still one `Aborted!`
     _, err = client.communicate(timeout=120)
     assert client.returncode == 1, err
     assert "Aborted!" in err
     assert not (tmp_path / "gen" / "big").exists()
     server.wait_for(r"worker \d+ exited with status 1")
+
+
+def test_signals_the_caller_ignores_are_ignored(server: Server, tmp_path: Path) -> None:
+    """A script's background job (or nohup) ignores SIGINT (SIGHUP): so does its served run."""
+    lines = ["subnet: big", "synapses:"] + [f"  Task{i}:\n    request: {{a: int}}\n    response: {{d: int}}" for i in range(150)]
+    (tmp_path / "big.yaml").write_text("\n".join(lines) + "\n")
+    env = dict(server.env, XDG_CACHE_HOME=str(tmp_path / "cache"))
+
+    def ignoring() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    argv = [sys.executable, "-m", "codegen", "big.yaml", "--out", "gen"]
+    client = subprocess.Popen(argv, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True, preexec_fn=ignoring)
+    server.wait_for(r"worker \d+: ")
+    client.send_signal(signal.SIGINT)
+    client.send_signal(signal.SIGHUP)
+    _, err = client.communicate(timeout=300)
+    assert client.returncode == 0, err
+    assert (tmp_path / "gen/big/api.py").exists()
 
 
 def test_a_terminated_caller_ends_as_a_one_shot_run_would(server: Server, tmp_path: Path) -> None:
@@ -184,10 +205,13 @@ def test_serve_stop_stops_it_every_time(tmp_path: Path) -> None:
             work = tmp_path / f"w{attempt}"
             work.mkdir()
             assert run([sys.executable, "-m", "codegen", "--version"], work, started.env, served=True).returncode == 0
+            started.wait_for(r"worker \d+ exited with status 0")
             stop = subprocess.run([sys.executable, "-m", "codegen", "serve", "--stop"], cwd=tmp_path, env=started.env, capture_output=True, text=True, timeout=60)
             assert stop.returncode == 0, stop.stderr
             assert started.proc.wait(30) == 0
-            assert "Traceback" not in started.log.read_text() and "Exception" not in started.log.read_text()
+            text = started.log.read_text()
+            assert "Traceback" not in text and "Exception" not in text
+            assert text.count(" exited with status ") == 1  # `--stop`'s look at the socket is no run
         finally:
             stop_server(started)
 
