@@ -94,7 +94,7 @@ def _via_server() -> int | None:
         request = marshal.dumps((sys.argv[1:], program_name(sys.argv[0]), os.getcwd(), dict(os.environ), sys.path, umask, ignored))
         conn.connect(path)
         socket.send_fds(conn, [len(request).to_bytes(4, "big") + request], [0, 1, 2])
-        started = _receive(conn, 5)
+        started = receive_exactly(conn, 5)
     except OSError:
         started = b""
     if started[:1] != b"P":
@@ -124,7 +124,7 @@ def _wait(conn: socket.socket, worker: int, signals: list[signal.Signals]) -> in
     for signum in signals:
         signal.signal(signum, relay)
     try:
-        ended = _receive(conn, 5)
+        ended = receive_exactly(conn, 5)
     except OSError:
         ended = b""
     finally:
@@ -138,7 +138,8 @@ def _wait(conn: socket.socket, worker: int, signals: list[signal.Signals]) -> in
     return 1
 
 
-def _receive(conn: socket.socket, size: int) -> bytes:
+def receive_exactly(conn: socket.socket, size: int) -> bytes:
+    """`size` bytes, or fewer if the other end closes first."""
     data = b""
     while len(data) < size:
         chunk = conn.recv(size - len(data))

@@ -26,7 +26,9 @@ import struct
 import sys
 import threading
 import traceback
-from pathlib import Path
+
+from codegen.launch import receive_exactly
+from codegen.stamp import generator_files
 
 MAX_REQUEST = 1 << 24
 NO_REQUEST = 3  # a worker's exit status when no command came (`serve --stop` and `serve` check for a live server so)
@@ -119,14 +121,10 @@ def code_snapshot() -> list[tuple[str, int, int]]:
     """What would make a fork differ from a fresh process: the generator's files (code and
     templates) and the folders packages are imported from (an install or upgrade changes them;
     the first, the script's folder or the working directory, does not hold them)."""
-    root = Path(__file__).parent
     found: list[tuple[str, int, int]] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(names):
-            if name.endswith((".py", ".jinja")):
-                st = os.stat(os.path.join(folder, name))
-                found.append((os.path.join(folder, name), st.st_mtime_ns, st.st_size))
+    for name in generator_files():
+        st = os.stat(name)
+        found.append((name, st.st_mtime_ns, st.st_size))
     for entry in sys.path[1:]:  # the first is the script's folder or the working directory
         try:
             found.append((entry, os.stat(entry or ".").st_mtime_ns, 0))
@@ -159,11 +157,17 @@ def _listen(path: str) -> socket.socket | None:
     return listener
 
 
-def _same_user(conn: socket.socket) -> bool:
+def _peer(sock: socket.socket) -> tuple[int, int] | None:
+    """The (pid, uid) of the process at the other end; None where the system can't tell."""
     if not hasattr(socket, "SO_PEERCRED"):
-        return True  # the socket's folder is the caller's alone
-    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    return bool(struct.unpack("3i", creds)[1] == os.getuid())
+        return None
+    pid, uid, _ = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+    return pid, uid
+
+
+def _same_user(conn: socket.socket) -> bool:
+    peer = _peer(conn)
+    return peer is None or peer[1] == os.getuid()  # None: the socket's folder is the caller's alone
 
 
 def _reap(verbose: bool) -> None:
@@ -249,11 +253,9 @@ def _receive(conn: socket.socket) -> tuple[Request, list[int]]:
     if size > MAX_REQUEST:
         raise ConnectionError("request too large")
     body = data[4:]
-    while len(body) < size:
-        chunk = conn.recv(size - len(body))
-        if not chunk:
-            raise ConnectionError("request cut short")
-        body += chunk
+    body += receive_exactly(conn, size - len(body))
+    if len(body) < size:
+        raise ConnectionError("request cut short")
     argv, prog, cwd, env, path, umask, ignored = marshal.loads(body)
     return (list(argv), str(prog), str(cwd), dict(env), list(path), int(umask), [int(i) for i in ignored]), list(fds)
 
@@ -290,11 +292,12 @@ def stop(path: str) -> str | None:
     except OSError:
         return f"no server is running on {path}"
     try:
-        if not hasattr(socket, "SO_PEERCRED"):
-            return "this system can't tell which process holds the socket: stop the server with Ctrl-C"
-        pid, uid, _ = struct.unpack("3i", probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+        peer = _peer(probe)
     finally:
         probe.close()
+    if peer is None:
+        return "this system can't tell which process holds the socket: stop the server with Ctrl-C"
+    pid, uid = peer
     if uid != os.getuid():
         return f"the server on {path} is not yours"
     os.kill(pid, signal.SIGTERM)

@@ -103,18 +103,25 @@ def input_digest(schemas: list[str], options: dict[str, Any]) -> str | None:
     return h.hexdigest()
 
 
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+
+def generator_files() -> list[str]:
+    """The generator's own code and templates, sorted: what its output depends on besides input."""
+    found: list[str] = []
+    for folder, dirs, names in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        found += [os.path.join(folder, name) for name in names if name.endswith((".py", ".jinja"))]
+    return sorted(found)
+
+
 @cache
 def generator_digest() -> str:
     """The generator's own code and templates: any edit or upgrade makes old stamps stale."""
-    root = os.path.dirname(os.path.abspath(__file__))
-    found: list[str] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        found += [os.path.join(folder, name) for name in names if name.endswith((".py", ".jinja"))]
     h = hashlib.sha256()
-    for path in sorted(found):
+    for path in generator_files():
         with open(path, "rb") as f:
-            h.update(os.path.relpath(path, root).replace(os.sep, "/").encode() + b"\0" + f.read() + b"\0")
+            h.update(os.path.relpath(path, ROOT).replace(os.sep, "/").encode() + b"\0" + f.read() + b"\0")
     return h.hexdigest()
 
 
