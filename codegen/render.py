@@ -70,7 +70,7 @@ def render(spec: SubnetSpec, target: str = "10", reuse: Reuse | None = None, *, 
     modules = ["__init__.py", "protocol.py", "_aggregate.py", "api.py", "client.py", "miner.py"]
     if spec.protocol_module is not None:  # Python input: the user's own module is the protocol
         modules.remove("protocol.py")
-    modules += ["_transport.py"] if target == "11" else ["_runtime.py"] + (["_stream.py"] if spec.streams else [])
+    modules += ["_transport.py", "_v10bridge.py"] if target == "11" else ["_runtime.py"] + (["_stream.py"] if spec.streams else [])
     files = [one(m, m + ".jinja") for m in modules]
     files += [one(f"{d}/__init__.py", f"{d}/__init__.py.jinja") for d in ("hooks", "handlers", "tests")]
     files.append(one("tests/conftest.py", "tests/conftest.py.jinja"))

@@ -6,11 +6,13 @@ Same call shape as the bittensor 10 target's API classes:
 `await DummyAPI(wallet)(axons=[...], ...)`.
 """
 
+import time
 from collections.abc import Sequence
 
 import bittensor as bt
 
 from . import _aggregate, _transport
+from . import _v10bridge  # the migration bridge: bittensor 10 axons
 from ._transport import AxonLike, Endpoint, Outcome
 from .hooks import dummy as dummy_hooks
 from .protocol import DummyRequest, DummyResponse
@@ -26,8 +28,10 @@ class DummyAPI:
 
     path = "/Dummy"
 
-    def __init__(self, wallet: bt.WalletLike) -> None:
+    def __init__(self, wallet: bt.WalletLike, wire: _v10bridge.Wire = "auto") -> None:
+        """`wire`: "auto" asks over btauth/1 and asks a bittensor 10 axon again its way; "btauth" or "v10" forces one."""
         self.wallet = wallet
+        self.wire: _v10bridge.Wire = wire
 
     def prepare_synapse(
         self,
@@ -69,6 +73,9 @@ class DummyAPI:
         else:
             targets = list(axons)
         body = request.model_dump_json().encode()
+        ask = _v10bridge.Ask(
+            "Dummy", request, self.wire, time.monotonic() + timeout
+        )  # bittensor 10 axons
         return await _transport.post_all(
             self.wallet,
             targets,
@@ -76,6 +83,7 @@ class DummyAPI:
             body,
             DummyResponse,
             timeout,
+            ask,
         )
 
     async def __call__(

@@ -9,12 +9,15 @@ answers 200 with a body that doesn't fit the response model is a failed miner.
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, Protocol, TypeVar
 
 import bittensor as bt
 import httpx
 from bittensor import http_auth
 from pydantic import BaseModel, ValidationError
+
+if TYPE_CHECKING:
+    from ._v10bridge import Ask  # the migration bridge: bittensor 10 axons
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -75,12 +78,16 @@ async def post_all(
     body: bytes,
     model: type[R],
     timeout: float,
+    ask: "Ask | None" = None,
 ) -> list[Outcome[R]]:
     """POST `body` to every axon concurrently over one client, each signed for its receiver."""
     async with httpx.AsyncClient(timeout=timeout) as client:
         return list(
             await asyncio.gather(
-                *(post(client, wallet, a, path, body, model, timeout) for a in axons),
+                *(
+                    post(client, wallet, a, path, body, model, timeout, ask)
+                    for a in axons
+                ),
             ),
         )
 
@@ -93,7 +100,12 @@ async def post(
     body: bytes,
     model: type[R],
     timeout: float,
+    ask: "Ask | None" = None,
 ) -> Outcome[R]:
+    if (
+        ask is not None and ask.first_wire(axon.hotkey) == "v10"
+    ):  # bittensor 10 axons (_v10bridge.py)
+        return await ask.post(client, wallet, axon, model)
     # Signing problems (a missing hotkey file, an unusable key) are the caller's: they raise.
     headers = http_auth.sign(
         wallet,
@@ -111,6 +123,10 @@ async def post(
     except (httpx.HTTPError, OSError, TimeoutError) as exc:
         return Outcome(axon, None, None, f"{type(exc).__name__}: {exc}")
     if reply.status_code != 200:
+        if ask is not None and ask.falls_back(
+            axon.hotkey, reply.headers
+        ):  # a bittensor 10 axon: ask again its way
+            return await ask.post(client, wallet, axon, model)
         return Outcome(axon, reply.status_code, None, reply.text[:200])
     try:
         return Outcome(axon, 200, model.model_validate_json(reply.content))

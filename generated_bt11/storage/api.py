@@ -6,11 +6,13 @@ Same call shape as the bittensor 10 target's API classes:
 `await StoreAPI(wallet)(axons=[...], ...)`.
 """
 
+import time
 from collections.abc import Sequence
 
 import bittensor as bt
 
 from . import _aggregate, _transport
+from . import _v10bridge  # the migration bridge: bittensor 10 axons
 from ._transport import AxonLike, Endpoint, Outcome
 from .hooks import store as store_hooks, retrieve as retrieve_hooks
 from .protocol import (
@@ -33,8 +35,10 @@ class StoreAPI:
 
     path = "/Store"
 
-    def __init__(self, wallet: bt.WalletLike) -> None:
+    def __init__(self, wallet: bt.WalletLike, wire: _v10bridge.Wire = "auto") -> None:
+        """`wire`: "auto" asks over btauth/1 and asks a bittensor 10 axon again its way; "btauth" or "v10" forces one."""
         self.wallet = wallet
+        self.wire: _v10bridge.Wire = wire
 
     def prepare_synapse(
         self,
@@ -90,6 +94,9 @@ class StoreAPI:
         else:
             targets = list(axons)
         body = request.model_dump_json().encode()
+        ask = _v10bridge.Ask(
+            "Store", request, self.wire, time.monotonic() + timeout
+        )  # bittensor 10 axons
         return await _transport.post_all(
             self.wallet,
             targets,
@@ -97,6 +104,7 @@ class StoreAPI:
             body,
             StoreResponse,
             timeout,
+            ask,
         )
 
     async def __call__(
@@ -131,8 +139,10 @@ class RetrieveAPI:
 
     path = "/Retrieve"
 
-    def __init__(self, wallet: bt.WalletLike) -> None:
+    def __init__(self, wallet: bt.WalletLike, wire: _v10bridge.Wire = "auto") -> None:
+        """`wire`: "auto" asks over btauth/1 and asks a bittensor 10 axon again its way; "btauth" or "v10" forces one."""
         self.wallet = wallet
+        self.wire: _v10bridge.Wire = wire
 
     def prepare_synapse(
         self,
@@ -174,6 +184,9 @@ class RetrieveAPI:
         else:
             targets = list(axons)
         body = request.model_dump_json().encode()
+        ask = _v10bridge.Ask(
+            "Retrieve", request, self.wire, time.monotonic() + timeout
+        )  # bittensor 10 axons
         return await _transport.post_all(
             self.wallet,
             targets,
@@ -181,6 +194,7 @@ class RetrieveAPI:
             body,
             RetrieveResponse,
             timeout,
+            ask,
         )
 
     async def __call__(

@@ -23,6 +23,7 @@ from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
+from ._v10bridge import V10Bridge  # the migration bridge: bittensor 10 dendrites
 from .handlers import store as store_handlers, retrieve as retrieve_handlers
 from .protocol import StoreRequest, StoreResponse, RetrieveRequest, RetrieveResponse
 
@@ -76,8 +77,11 @@ def build_app(
     handlers: dict[str, Handler] | None = None,
     nonce_store: http_auth.NonceStore | None = None,
     max_age: float = 10.0,
+    v10_bridge: bool = True,
 ) -> FastAPI:
-    """The miner's app, answering as `hotkey`. `handlers` overrides forwards by synapse name (tests)."""
+    """The miner's app, answering as `hotkey`. `handlers` overrides forwards by synapse name (tests).
+    `v10_bridge` also answers bittensor 10 dendrites on the same routes (_v10bridge.py).
+    """
     app = FastAPI(
         title="storage miner",
         description="Signed-HTTP (btauth/1) routes of the storage subnet. Store encrypted data on miners and retrieve it by its hash.",
@@ -85,6 +89,10 @@ def build_app(
     )
     overrides = handlers or {}
     auth = Authenticator(hotkey, nonce_store, max_age)
+    if (
+        v10_bridge
+    ):  # migration bridge: requests with bittensor 10's bt_header_* headers go to _v10bridge.py
+        app.add_middleware(V10Bridge, hotkey=hotkey, handlers=overrides)
 
     async def unreadable_body(request: Request, exc: Exception) -> Response:
         """Authentication first: a request that fails it gets 401/403 even when its body is malformed."""
@@ -176,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=10.0,
         help="reject requests signed longer ago than this, in seconds (default: %(default)s)",
     )
+    parser.add_argument(
+        "--no-v10-bridge",
+        dest="v10_bridge",
+        action="store_false",
+        help="refuse bittensor 10 dendrites (once every validator runs bittensor 11; default: answer them)",
+    )
     return parser
 
 
@@ -193,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     print(f"storage miner {hotkey} on http://{args.ip}:{args.port}", flush=True)
     uvicorn.run(
-        build_app(hotkey, max_age=args.max_age),
+        build_app(hotkey, max_age=args.max_age, v10_bridge=args.v10_bridge),
         host=args.ip,
         port=args.port,
         log_level="warning",
