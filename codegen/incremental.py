@@ -110,7 +110,7 @@ class _SpecUnpickler(pickle.Unpickler):
     """Reads back only the spec model's own classes: a cache file can name no other code."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if module in ("codegen.parser.spec", "codegen.parser.types"):
+        if module == "codegen.parser.spec" or module == "codegen.parser.types" or module.startswith("codegen.parser.types."):
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a spec")
 
