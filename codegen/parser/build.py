@@ -192,7 +192,7 @@ class Builder:
             members.append((member, value))
         ref = t.EnumRef(name, tuple(members))
         self.named[name] = ref
-        base = "enum.IntEnum" if kinds == {int} else "enum.StrEnum"
+        base = t.enum_base(values)
         return EnumSpec(name, base, [(m, repr(v)) for m, v in members])
 
     def build_models(self) -> list[ModelSpec]:
@@ -431,7 +431,7 @@ def with_synapses(spec: SubnetSpec, synapses: list[SynapseSpec]) -> SubnetSpec:
     """``spec`` holding ``synapses``, with what follows from all of them (imports, bytes, tensors)."""
     fields = [f for m in spec.models for f in m.fields] + [f for s in synapses for f in s.fields]
     kinds = {type(ref) for f in fields for ref in f.type.walk()}
-    uses_bytes, uses_tensor = t.BytesType in kinds, t.TensorType in kinds
+    uses_bytes, uses_tensor = t.needs_wire_bytes(kinds), t.TensorType in kinds
     imports = protocol_imports(spec, synapses, fields, uses_bytes, uses_tensor)
     return dataclasses.replace(spec, synapses=synapses, protocol_imports=imports, uses_bytes=uses_bytes, uses_tensor=uses_tensor)
 
