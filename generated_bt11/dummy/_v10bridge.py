@@ -91,8 +91,9 @@ class Synapse:
     hash_fields: tuple[
         str, ...
     ]  # required_hash_fields of the bittensor 10 synapse, in order
-    bridged: bool  # False: bittensor 10 carries it another way (streams, tensors); refused here
-    forward: Handler
+    forward: (
+        Handler | None
+    )  # None: bittensor 10 carries it another way (streams, tensors); refused here
     blacklist: Callable[[str], bool]
 
 
@@ -105,7 +106,6 @@ def synapses(overrides: Mapping[str, Handler] | None = None) -> dict[str, Synaps
             DummyRequest,
             DummyResponse,
             (),
-            True,
             chosen.get("Dummy", dummy_handlers.forward),
             dummy_handlers.blacklist,
         ),
@@ -267,7 +267,8 @@ class V10Bridge:
                     404,
                     f"Synapse name '{name}' not found. Available synapses {sorted(self.synapses)}",
                 )
-            if not synapse.bridged:
+            forward = synapse.forward
+            if forward is None:
                 raise Refused(
                     501,
                     f"Synapse '{name}' is not served to bittensor 10 dendrites by this miner",
@@ -294,7 +295,7 @@ class V10Bridge:
             sent, request, hashed = parse(
                 synapse, body, headers.get("computed_body_hash", "")
             )
-            answer = await synapse.forward(request, str(caller))
+            answer = await forward(request, str(caller))
         except Refused as refusal:
             axon.update(
                 status_code=refusal.status,
@@ -539,18 +540,16 @@ class Ask:
         V10_HOTKEYS.add(hotkey)
         return True
 
-    async def post(
+    def build(
         self,
-        client: httpx.AsyncClient,
         wallet: bt.WalletLike,
         axon: AxonLike,
-        model: type[R],
-    ) -> Outcome[R]:
-        """Ask one bittensor 10 axon, as a bittensor 10 Dendrite.call does; never raises for the miner's faults."""
+        timeout: float,
+    ) -> tuple[dict[str, str], dict[str, Any]]:
+        """The headers and body a bittensor 10 Dendrite sends (preprocess_synapse_for_request, to_headers,
+        model_dump), signed with the wallet's hotkey for `axon`."""
         synapse = SYNAPSES[self.name]
-        remaining = self.deadline - time.monotonic()
-        values = self.request.model_dump()
-        hashed = body_hash(values, synapse.hash_fields)
+        hashed = body_hash(self.request.model_dump(), synapse.hash_fields)
         signer = bt.resolve_signer(wallet, role="hotkey")
         dendrite: dict[str, Any] = dict.fromkeys(TERMINAL_FIELDS)
         dendrite.update(
@@ -563,7 +562,6 @@ class Ask:
         dendrite["signature"] = "0x" + bytes(signer.sign(message.encode())).hex()
         target: dict[str, Any] = dict.fromkeys(TERMINAL_FIELDS)
         target.update(ip=axon.ip, port=axon.port, hotkey=axon.hotkey)
-        timeout = float(max(remaining, 0.0))
         body = {
             "name": self.name,
             "timeout": timeout,
@@ -577,6 +575,18 @@ class Ask:
         }
         headers = to_headers(self.name, timeout, target, dendrite, hashed)
         headers["Content-Type"] = "application/json"
+        return headers, body
+
+    async def post(
+        self,
+        client: httpx.AsyncClient,
+        wallet: bt.WalletLike,
+        axon: AxonLike,
+        model: type[R],
+    ) -> Outcome[R]:
+        """Ask one bittensor 10 axon, as a bittensor 10 Dendrite.call does; never raises for the miner's faults."""
+        timeout = max(self.deadline - time.monotonic(), 0.0)
+        headers, body = self.build(wallet, axon, timeout)
         try:
             async with asyncio.timeout(timeout):
                 reply = await client.post(
