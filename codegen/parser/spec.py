@@ -152,11 +152,6 @@ class SubnetSpec:
     # the render cache keys each synapse's files by it. Empty when unknown.
     synapse_keys: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def v10_synapses(self) -> list[SynapseSpec]:
-        """The synapses a bittensor 11 package also serves and sends over bittensor 10's wire."""
-        return [s for s in self.synapses if s.v10_bridge]
-
     @functools.cached_property
     def streams(self) -> bool:
         """Whether any synapse streams (the package then has _stream.py). Templates ask once per

@@ -52,6 +52,12 @@ def bt11_value(text: str, s: SynapseSpec) -> str:
     return text if s.deserialize else re.sub(rf"\b{s.name}\b", f"{s.name}Response", text)
 
 
+def v10_synapses(spec: SubnetSpec) -> list[SynapseSpec]:
+    """The synapses the package also serves and sends over bittensor 10's wire (_v10bridge.py).
+    A filter, not a SubnetSpec property: the render memo digests those, and this one lists synapses."""
+    return [s for s in spec.synapses if s.v10_bridge]
+
+
 def bt11_hook_imports(s: SynapseSpec) -> list[str]:
     names = set(hook_imports(s)) - {s.name} | {f"{s.name}Request"}
     if s.deserialize is None:
@@ -75,5 +81,6 @@ TARGET = Target(
         "bt11_route_models": bt11_route_models,
         "bt11_hook_imports": bt11_hook_imports,
         "bt11_value": bt11_value,
+        "v10_synapses": v10_synapses,
     },
 )

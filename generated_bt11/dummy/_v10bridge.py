@@ -24,6 +24,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import math
 import re
 import time
 import uuid
@@ -239,9 +240,8 @@ class V10Bridge:
         self.max_body = max_body
         self.max_timeout = max_timeout
         self.uuid = str(uuid.uuid4())
-        self.nonces: dict[str, int] = (
-            {}
-        )  # "<hotkey>:<uuid>" -> last accepted nonce, as bittensor 10 keeps them
+        # "<hotkey>:<uuid>" -> the last nonce accepted from that dendrite, as bittensor 10 keeps them.
+        self.nonces: dict[str, int] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not is_v10(scope["headers"]):
@@ -341,10 +341,14 @@ class V10Bridge:
         if nonce is None:
             raise Refused(401, "Not Verified with error: Missing Nonce")
         now = time.time_ns()
-        # The post-7.2 rule for every caller (bittensor 10 skips the window for older or unknown versions).
-        window_ns = (
-            ALLOWED_DELTA_NS + min(timeout or 0.0, self.max_timeout) * 1_000_000_000
+        # The post-7.2 rule for every caller (bittensor 10 skips the window for older or unknown versions),
+        # counting a timeout between 0 and max_timeout (bittensor 10 counts any, NaN included: no window).
+        counted = (
+            min(max(timeout, 0.0), self.max_timeout)
+            if timeout is not None and math.isfinite(timeout)
+            else 0.0
         )
+        window_ns = ALLOWED_DELTA_NS + int(counted * 1_000_000_000)
         last = self.nonces.get(key)
         if last is None and nonce <= now - window_ns:
             raise Refused(
