@@ -47,8 +47,9 @@ async def forward_ping(synapse: Ping) -> Ping:
     synapse.pong = 7
     return synapse
 
-async def blacklist(synapse: object) -> tuple[bool, str]:
-    return False, "accepted"
+async def blacklist(synapse: Mixed) -> tuple[bool, str]:
+    banned = synapse.dendrite is not None and synapse.dendrite.hotkey == BANNED
+    return banned, "caller is blacklisted" if banned else "accepted"
 
 async def priority(synapse: object) -> float:
     return 0.0
@@ -66,12 +67,13 @@ async def forward_ping(request: PingRequest, caller: str) -> PingResponse:
     return PingResponse(pong=7)
 
 def blacklist(caller: str) -> bool:
-    return False
+    return caller == BANNED
 '''
 
 
-def write_handlers(package: Path, text: str) -> None:
-    """The same miner logic on both sides (handlers/ are the user's files)."""
+def write_handlers(package: Path, text: str, banned: str) -> None:
+    """The same miner logic on both sides (handlers/ are the user's files), refusing the hotkey `banned`."""
+    text = text.replace("\nasync def forward(", f"\nBANNED = {banned!r}\n\nasync def forward(", 1)
     (package / "handlers" / "mixed.py").write_text(text)
     (package / "handlers" / "ping.py").write_text(text.replace("async def forward(", "async def _mixed(").replace("forward_ping", "forward"))
 
@@ -82,10 +84,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp("v10bridge")
     v10_out = generate(TEST_SCHEMAS / "bridge.yaml", root / "v10")
     v11_out = generate(TEST_SCHEMAS / "bridge.yaml", root / "v11", "--bittensor", "11")
-    write_handlers(v10_out / "bridge", HANDLERS_V10)
-    write_handlers(v11_out / "bridge", HANDLERS_V11)
     wallets = root / "wallets"
-    m10, v10, _, _ = make_wallets(wallets, ["m10", "v10", "m11", "v11"])
+    m10, v10, _, _, banned = make_wallets(wallets, ["m10", "v10", "m11", "v11", "banned"])
+    write_handlers(v10_out / "bridge", HANDLERS_V10, banned.hotkey.ss58_address)
+    write_handlers(v11_out / "bridge", HANDLERS_V11, banned.hotkey.ss58_address)
     sys.path.insert(0, str(v10_out))
     try:
         from bridge.miner import build_axon
@@ -108,7 +110,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         def at(port: int) -> Any:
             return bt.AxonInfo(version=0, ip="127.0.0.1", port=port, ip_type=4, hotkey=ready["hotkey"], coldkey="")
 
-        yield {"v10": info, "v11": at(ready["bridge"]), "v11_off": at(ready["no_bridge"]), "validator": v10, "bt11": results, "ready": ready}
+        yield {
+            "v10": info, "v11": at(ready["bridge"]), "v11_off": at(ready["no_bridge"]),
+            "validator": v10, "banned": banned, "bt11": results, "ready": ready,
+        }
         side.stdin.close()
         side.wait(timeout=30)
         axon.stop()
@@ -211,6 +216,21 @@ def test_tampered_or_badly_signed_v10_requests_are_refused_alike(world: dict[str
     assert found["hashed field changed"][1][0][0] == 500
     assert found["signature of another"][1][0][0] == 401 and found["replayed"][1][1][0] == 401
     assert found["as sent"][1][0][0] == found["unhashed field changed"][1][0][0] == 200
+
+
+def test_a_blacklisted_caller_is_refused_alike(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import bittensor as bt
+    from bridge.protocol import Mixed
+
+    monkeypatch.setattr("bittensor.utils.networking.get_external_ip", lambda: "10.0.0.1")
+
+    async def run() -> list[Any]:
+        async with bt.Dendrite(world["banned"]) as d:
+            return [await d.call(world[k], Mixed(**REQUEST), deserialize=False) for k in ("v10", "v11")]
+
+    a, b = asyncio.run(run())
+    assert (a.dendrite.status_code, a.dendrite.status_message) == (b.dendrite.status_code, b.dendrite.status_message)
+    assert b.dendrite.status_code == 403 and b.echo is None
 
 
 def test_bridge_off_refuses_bittensor_10(world: dict[str, Any], dendrite: Any) -> None:
