@@ -28,7 +28,8 @@ pytestmark = pytest.mark.skipif(not BT11_PYTHON, reason="set BT11_PYTHON to a bi
 
 REQUEST: dict[str, Any] = {
     "n": 3, "x": 2.5, "text": "héllo", "blob": base64.b64encode(b"\x00\xffdata").decode(), "flag": True,
-    "mode": "slow", "tags": ["a", "b"], "pair": {"left": 1, "right": "r"}, "maybe": None, "note": "unhashed",
+    "mode": "slow", "tags": ["a", "b"], "pair": {"left": 1, "right": "r", "tag": "AAE=", "mode": "fast"}, "maybe": None,
+    "meta": {"z": 1, "a": 2}, "choice": "b", "note": "unhashed",
 }
 FIELDS = [*REQUEST, "echo", "size"]
 
@@ -38,7 +39,7 @@ import json
 from ..protocol import Mixed, Ping
 
 async def forward(synapse: Mixed) -> Mixed:
-    seen = synapse.model_dump(mode="json", include={"n", "x", "text", "blob", "flag", "mode", "tags", "pair", "maybe", "note"})
+    seen = synapse.model_dump(mode="json", include={"n", "x", "text", "blob", "flag", "mode", "tags", "pair", "maybe", "meta", "choice", "note"})
     synapse.echo = json.dumps(seen, sort_keys=True)
     synapse.size = len(synapse.blob or b"")
     return synapse
@@ -175,7 +176,7 @@ def test_tampered_or_badly_signed_v10_requests_are_refused_alike(world: dict[str
     cases: dict[str, Callable[[dict[str, str], dict[str, Any]], None]] = {
         "as sent": lambda h, b: None,
         "hashed field changed": lambda h, b: b.update(n=4),
-        "hashed model changed": lambda h, b: b.update(pair={"left": 2, "right": "r"}),
+        "hashed model changed": lambda h, b: b.update(pair={**REQUEST["pair"], "tag": "AAI="}),
         "unhashed field changed": lambda h, b: b.update(note="changed"),  # bittensor 10 doesn't protect it
         "body hash replaced": lambda h, b: h.update(computed_body_hash="0" * 64),
         "signature of another": lambda h, b: h.update(bt_header_dendrite_signature="0x" + "11" * 64),
