@@ -89,10 +89,6 @@ def build_app(
     )
     overrides = handlers or {}
     auth = Authenticator(hotkey, nonce_store, max_age)
-    if (
-        v10_bridge
-    ):  # migration bridge: requests with bittensor 10's bt_header_* headers go to _v10bridge.py
-        app.add_middleware(V10Bridge, hotkey=hotkey, handlers=overrides)
 
     async def unreadable_body(request: Request, exc: Exception) -> Response:
         """Authentication first: a request that fails it gets 401/403 even when its body is malformed."""
@@ -124,6 +120,9 @@ def build_app(
         response: DummyResponse = await forward(body, caller)
         return response
 
+    # The migration bridge, added last to be outermost: bittensor 10 requests (bt_header_*) go to _v10bridge.py.
+    if v10_bridge:
+        app.add_middleware(V10Bridge, hotkey=hotkey, handlers=overrides)
     return app
 
 
