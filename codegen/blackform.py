@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 LINE_LENGTH = 88
-VERIFIED_BLACK = ("26.",)  # Black releases whose stable style these rules were checked against
 
 # One string literal (without its prefix: see _prefix_length) or one comment. The loops are
 # "unrolled" and the pattern starts with a quote or '#', so the scan runs at C speed.
