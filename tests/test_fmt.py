@@ -10,10 +10,12 @@ from pathlib import Path
 import black
 import pytest
 
-from codegen import blackform, fmt, pipeline
-from codegen.cache import UnitCache, cache_home
-from codegen.layout import lay_out
-from codegen.render import RenderedFile, render
+from codegen import pipeline
+from codegen.format import blackform
+from codegen.format import files as fmt
+from codegen.load.cache import UnitCache, cache_home
+from codegen.format.layout import lay_out
+from codegen.render.files import RenderedFile, render
 from tests.conftest import SCHEMAS, TEST_SCHEMAS
 
 MODE = black.Mode(target_versions={black.TargetVersion.PY311})
@@ -115,7 +117,7 @@ def test_a_cache_made_by_another_formatter_is_stale(cache_dir: Path) -> None:
 def test_an_unverified_black_formats_every_unit(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The recogniser imitates the Black releases it was verified against; with any other, Black
     formats every unit on its own, and those units, joined, are what Black makes of each file."""
-    from codegen import cache
+    from codegen.load import cache
 
     verified = min(fmt.VERIFIED_BLACK)
     for release, trusted in [(verified, True), (f"{verified}.post1", False), ("27.1.0", False), ("24.1.0", False)]:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from codegen import lock, writer
 from codegen.cli import main
+from codegen.output import lock, writer
 from tests.conftest import ROOT, run_cli
 
 V1 = """\
