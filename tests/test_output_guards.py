@@ -13,6 +13,7 @@ import shutil
 import stat
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,9 +48,10 @@ def no_verification(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def spawn(args: list[str], log: Path, *, gate: int | None = None, uid: int | None = None, env: dict[str, str | None] | None = None) -> int:
+def spawn(args: list[str], log: Path, *, gate: int | None = None, uid: int | None = None, env: dict[str, str | None] | None = None, slow: bool = False) -> int:
     """Fork, and run `subnet-apigen ARGS` in the child (output in `log`): the child's pid.
-    The child waits for a byte on `gate` first, and runs as `uid` if given."""
+    The child waits for a byte on `gate` first, runs as `uid` if given, and with `slow` takes
+    a millisecond for each rename (so that two runs' writes overlap, unless they are kept apart)."""
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
@@ -71,6 +73,9 @@ def spawn(args: list[str], log: Path, *, gate: int | None = None, uid: int | Non
             except OSError:
                 code = CANNOT_DROP
                 raise
+        if slow:
+            replace = os.replace
+            os.replace = lambda src, dst: (time.sleep(0.004), replace(src, dst))[1]  # type: ignore[assignment]
         for name, value in (env or {}).items():
             os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
         try:
@@ -128,7 +133,7 @@ def test_concurrent_runs_of_two_versions_leave_one_version(tmp_path: Path) -> No
             shutil.rmtree(out, ignore_errors=True)  # also race to create the output directory
         read, write = os.pipe()
         logs = [tmp_path / f"{round_}-{name}.log" for name in schemas]
-        pids = [spawn([str(path), "--out", str(out)], log, gate=read) for path, log in zip(schemas.values(), logs)]
+        pids = [spawn([str(path), "--out", str(out)], log, gate=read, slow=True) for path, log in zip(schemas.values(), logs)]
         os.write(write, b"go")  # both start at once
         codes = [wait(pid) for pid in pids]
         os.close(read)
