@@ -17,6 +17,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,7 +76,12 @@ def spawn(args: list[str], log: Path, *, gate: int | None = None, uid: int | Non
                 raise
         if slow:
             replace = os.replace
-            os.replace = lambda src, dst: (time.sleep(0.004), replace(src, dst))[1]  # type: ignore[assignment]
+
+            def slow_replace(src: Any, dst: Any) -> None:
+                time.sleep(0.004)
+                replace(src, dst)
+
+            os.replace = slow_replace  # type: ignore[assignment]
         for name, value in (env or {}).items():
             os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
         try:
