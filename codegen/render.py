@@ -82,6 +82,7 @@ def render(spec: SubnetSpec, target: str = "10", reuse: Reuse | None = None, *, 
     else:
         files.append(one("tests/test_miner.py", "tests/test_miner.py.jinja"))
     files.append(RenderedFile(f"{pkg}/requirements.txt", requirements(spec, target)))
+    files.append(one("README.md", "README.md.jinja"))
     for s in spec.synapses:
         files.append(of_synapse(f"tests/test_{s.snake}.py", "tests/test_synapse.py.jinja", s))
         files.append(of_synapse(f"hooks/{s.snake}.py", "hooks/synapse.py.jinja", s, True))
@@ -148,6 +149,19 @@ def environment() -> "jinja2.Environment":
         bt11_route_models=bt11_route_models,
         bt11_hook_imports=bt11_hook_imports,
         bt11_value=bt11_value,
+    )
+    from codegen import readme
+
+    env.filters.update(
+        md=readme.md,
+        md_code=readme.md_code,
+        md_fence=readme.md_fence,
+        md_comment=readme.md_comment,
+        field_rows=readme.field_rows,
+        aggregate_text=readme.aggregate_text,
+        readme_result_type=readme.result_type,
+        call_example=readme.call_example,
+        client_command=readme.client_command,
     )
     return env
 
