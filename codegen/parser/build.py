@@ -30,6 +30,27 @@ SYNAPSE_NAMES = frozenset(
     # bittensor.StreamingSynapse's (a `stream: true` synapse is one)
     "process_streaming_response extract_response_json create_streaming_response BTStreamingResponse".split()
 )
+# Routes a server answers itself, whatever the subnet. A synapse's route is `/<SynapseName>` on
+# both targets, so a synapse of such a name would never reach its handler. bittensor 10's Axon
+# (bittensor/core/axon.py) is a plain `FastAPI()`, with its /docs, /docs/oauth2-redirect, /redoc
+# and /openapi.json, and attaches a ping for `bt.Synapse` itself: /Synapse. The bittensor 11
+# miner (templates/bt11/miner.py.jinja) is a FastAPI app too, and answers bittensor 10 dendrites,
+# their ping included, on the same routes.
+RESERVED_ROUTES: dict[str, str] = {
+    "/Synapse": "bittensor's Axon answers its own ping there",
+    "/docs": "FastAPI's API docs",
+    "/docs/oauth2-redirect": "FastAPI's API docs",
+    "/redoc": "FastAPI's API docs",
+    "/openapi.json": "FastAPI's OpenAPI document",
+}
+
+
+def reserved_route(synapse: str) -> str | None:
+    """Why a synapse can't have this name (its route is served by the Axon or miner itself), or None."""
+    why = RESERVED_ROUTES.get(f"/{synapse}")
+    return None if why is None else f"synapse {synapse!r} would be served on /{synapse}, a route the server answers itself ({why}); rename it (e.g. {synapse + 'Query'!r})"
+
+
 # Parameters of the generated API call, and names the generated modules define.
 BUILTINS = frozenset(dir(builtins))
 API_PARAMS = frozenset({"axons", "self", "synapse", "responses"})
@@ -159,7 +180,9 @@ class Builder:
                     self.error(path, f"{what} {name!r} must start with an upper-case letter, like a Python class (e.g. {name[0].upper() + name[1:]!r})")
                     continue
                 derived = any(name.endswith(end) and name[: -len(end)] in self.schema.synapses for end in ("API", "Request", "Response"))
-                if name in GENERATED_NAMES or derived:  # <Synapse>API, and the bittensor 11 target's models
+                if what == "synapse" and reserved_route(name):
+                    self.error(path, reserved_route(name) or "")
+                elif name in GENERATED_NAMES or derived:  # <Synapse>API, and the bittensor 11 target's models
                     self.error(path, f"{what} name {name!r} clashes with a name the generated code defines; rename it")
                 elif name in t.SCALARS or name.lower() in {"list", "dict", "optional", "literal", "tensor", "union"}:
                     self.error(path, f"{what} name {name!r} is a built-in type name; rename it")
