@@ -182,7 +182,7 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
     outdated = gap.check(out, packages)
     warnings = [str(problem) for problem in plan.warnings + outdated]
     if outdated:
-        warnings.append("hint: your hook files are never overwritten; update them, or move one away to get the current default")
+        warnings.append("hint: your files under hooks/ and handlers/ are never overwritten; update them, or move one away to get the current default")
     for line in warnings:
         click.echo(line, err=True)
     if show_diff:

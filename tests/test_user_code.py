@@ -1,6 +1,7 @@
 """Your code under hooks/ and handlers/ against the generated package (issue 15).
 
-- The generated tests test the generated code: they hold whatever your hooks do.
+- Code that reads or writes a field the schema no longer has is reported (items 3).
+- The generated tests test the generated code: they hold whatever your hooks do (item 4).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.conftest import generate
+from tests.conftest import ROOT, SCHEMAS, generate, run_cli
 
 BT11_PYTHON = os.environ.get("BT11_PYTHON")
 
@@ -70,3 +72,47 @@ def test_generated_bt11_tests_hold_for_any_hook(tmp_path: Path) -> None:
     edit_hooks(out / "hooked", "request")
     run = run_generated_tests(BT11_PYTHON, out)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+
+
+def rename_fields(schema: Path) -> None:
+    data = yaml.safe_load(schema.read_text())
+    synapse = data["synapses"]["Dummy"]
+    synapse["request"] = {"number": synapse["request"].pop("dummy_input")}
+    synapse["response"] = {"doubled": synapse["response"].pop("dummy_output")}
+    schema.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+@pytest.mark.parametrize("target", ["10", "11"])
+def test_user_code_using_renamed_fields_is_reported(tmp_path: Path, target: str) -> None:
+    schema = tmp_path / "dummy.yaml"
+    schema.write_text((SCHEMAS / "dummy.yaml").read_text())
+    out = tmp_path / "out"
+    generate(schema, out, "--bittensor", target)
+    hook = out / "dummy" / "hooks" / "dummy.py"
+    param = "synapse" if target == "10" else "request"
+    hook.write_text(hook.read_text().replace(f"    return {param}\n", f"    {param}.dummy_input += 1\n    return {param}\n"))
+    handler = out / "dummy" / "handlers" / "dummy.py"
+    # The committed example's handler: it doubles dummy_input into dummy_output.
+    handler.write_text((ROOT / ("generated" if target == "10" else "generated_bt11") / "dummy" / "handlers" / "dummy.py").read_text())
+    assert "dummy_output" in handler.read_text()
+    rename_fields(schema)
+
+    for extra in ((), ("--check",)):
+        result = run_cli(schema, "--out", out, "--bittensor", target, *extra)
+        assert result.exit_code == 0, result.stderr  # warnings never change the exit code
+        warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
+        where = {(line.split(":")[0].rsplit("/", 2)[-2], int(line.split(":")[1])) for line in warnings}
+        text = "\n".join(warnings)
+        assert f"reads `{param}.dummy_input`" in text and "its fields now: " in text and "`number`" in text, result.stderr
+        assert all(line.split(":")[2].isdigit() and int(line.split(":")[2]) > 0 for line in warnings), text
+        assert {place for place, _ in where} == {"hooks", "handlers"}, text
+        if target == "10":
+            assert "assigns `synapse.dummy_output`, but `Dummy` has no field `dummy_output`" in text
+            assert f"{out.as_posix()}/dummy/handlers/dummy.py:12:9: warning: assigns `synapse.dummy_output`" in text
+        else:
+            assert "passes `dummy_output=` to `DummyResponse()`, which has no field `dummy_output`" in text
+    # Fixed code is quiet.
+    for path in (hook, handler):
+        path.write_text(path.read_text().replace("dummy_input", "number").replace("dummy_output", "doubled"))
+    result = run_cli(schema, "--out", out, "--bittensor", target)
+    assert result.exit_code == 0 and "warning" not in result.stderr, result.stderr
