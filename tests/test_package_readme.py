@@ -14,7 +14,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from codegen.readme import md, md_code, md_fence
+from codegen.render.readme import md, md_code, md_fence
 from tests.conftest import TEST_SCHEMAS, generate, run_cli
 
 NASTY = (

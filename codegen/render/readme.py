@@ -118,7 +118,7 @@ def call_example(s: SynapseSpec, target: str) -> str:
 
 def client_command(s: SynapseSpec, spec: SubnetSpec, target: str) -> str:
     """The example client's command line for this synapse, with the tests' sample request."""
-    from codegen.render import cli_sample_args
+    from codegen.render.files import cli_sample_args
 
     words = ["python", "-m", f"{spec.name}.client", "--axon", "IP:PORT:HOTKEY"]
     if len(spec.synapses) > 1:

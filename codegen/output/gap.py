@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from codegen.errors import Problem
-from codegen.render import RenderedFile
+from codegen.render.files import RenderedFile
 
 Def = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -241,7 +241,7 @@ def _did_you_mean(name: str, attributes: frozenset[str]) -> str:
 def _base_attributes() -> frozenset[str]:
     from pydantic import BaseModel
 
-    from codegen.parser.build import SYNAPSE_NAMES
+    from codegen.parser.names import SYNAPSE_NAMES
 
     return frozenset(dir(BaseModel)) | SYNAPSE_NAMES
 
