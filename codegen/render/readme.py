@@ -116,12 +116,11 @@ def call_example(s: SynapseSpec, target: str) -> str:
     return f"result = await {s.api_name}(wallet)(\n    {axons},\n{args}    timeout={s.timeout!r},\n)"
 
 
-def client_command(s: SynapseSpec, spec: SubnetSpec, target: str) -> str:
-    """The example client's command line for this synapse, with the tests' sample request."""
-    from codegen.render.files import cli_sample_args
-
+def client_command(s: SynapseSpec, spec: SubnetSpec, sample_args: list[str]) -> str:
+    """The example client's command line for this synapse, with the tests' sample request
+    (`sample_args`: the `cli_sample_args` filter's words)."""
     words = ["python", "-m", f"{spec.name}.client", "--axon", "IP:PORT:HOTKEY"]
     if len(spec.synapses) > 1:
         words.append(s.snake.replace("_", "-"))
-    words += cli_sample_args(s)
-    return " ".join(w if w in ("IP:PORT:HOTKEY",) else shlex.quote(w) for w in words)
+    words += sample_args
+    return " ".join(w if w == "IP:PORT:HOTKEY" else shlex.quote(w) for w in words)
