@@ -20,7 +20,7 @@ import click  # noqa: E402
 from click.core import ParameterSource
 
 from codegen import __version__
-from codegen.errors import InputError
+from codegen.errors import InputError, InternalError
 
 EPILOG = """\b
 Examples:
@@ -123,9 +123,12 @@ ROLE_HELP = "Python input: set a field's role, e.g. --role Dummy.dummy_output=re
 
 
 def fail(exc: InputError) -> None:
-    """Report bad input as FILE:LINE:COL lines and exit 2."""
+    """Report bad input as FILE:LINE:COL lines and exit 2 (a generator bug: exit 3)."""
     for problem in exc.problems:
         click.echo(str(problem), err=True)
+    if isinstance(exc, InternalError):
+        click.echo("nothing written: this is a bug in subnet-apigen, not in your schema; please report it with the schema", err=True)
+        sys.exit(3)
     sys.exit(2)
 
 
