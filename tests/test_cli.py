@@ -106,3 +106,24 @@ def test_a_module_name_is_still_a_schema() -> None:
     """A dotted module is Python input, however close to a command it looks."""
     result = run_cli("generate.protocol")
     assert result.exit_code == 2 and "no such command" not in result.stderr
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version(flag: str) -> None:
+    from codegen import __version__
+
+    result = run_cli(flag)
+    assert result.exit_code == 0 and result.stdout == f"subnet-apigen, version {__version__}\n"
+
+
+@pytest.mark.parametrize("args", [["-X"], ["--bogus", "x.yaml"], ["x.yaml", "--out"]])
+def test_errors_without_a_command_never_name_generate(args: list[str]) -> None:
+    """`generate` is implied when no command is named: its usage and errors don't mention it."""
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert "generate" not in result.stderr and "Error: " in result.stderr, result.stderr
+
+
+def test_errors_of_the_named_command_name_it() -> None:
+    result = run_cli("generate", "--bogus")
+    assert result.exit_code == 2 and "Try 'main generate --help'" in result.stderr

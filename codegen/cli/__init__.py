@@ -49,15 +49,30 @@ def _mistyped_command(arg: str, commands: list[str]) -> str | None:
     return close[0] if close else None
 
 
+IMPLIED = "subnet_apigen.implied_generate"
+"""ctx.meta key: the command line named no command, so `generate` runs as the default."""
+
+
+class ImpliedContext(click.Context):
+    """`generate`'s context: when the command line didn't name it, neither do its usage and
+    error lines (`subnet-apigen -X` says `Try 'subnet-apigen --help'`, not `... generate ...`)."""
+
+    @property
+    def command_path(self) -> str:
+        path = super().command_path
+        return path.removesuffix(" generate") if self.meta.get(IMPLIED) else path
+
+
 class DefaultGroup(click.Group):
     """A group whose default command is `generate`: `subnet-apigen SCHEMA` needs no verb."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help", "--version")):
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help", "-V", "--version")):
             meant = _mistyped_command(args[0], list(self.commands)) if args else None
             if meant:
                 ctx.fail(f"no such command {args[0]!r}; did you mean {meant!r}?")
             args = ["generate", *args]
+            ctx.meta[IMPLIED] = True
         return super().parse_args(ctx, args)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -71,7 +86,7 @@ class DefaultGroup(click.Group):
 
 
 @click.group(cls=DefaultGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="subnet-apigen")
+@click.version_option(__version__, "-V", "--version", prog_name="subnet-apigen")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Generate a typed bittensor client package from each SCHEMA.
@@ -214,6 +229,9 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
     stamp.record(list(schemas), out, options, [spec.name for spec in specs], plan, warnings)
     click.echo(f"{', '.join(s.name for s in specs)} -> {out.as_posix()}/: {plan.summary()}")
 
+
+
+generate.context_class = ImpliedContext
 
 @main.command()
 @click.argument("schemas", nargs=-1, metavar="OLD NEW | SCHEMA... --against REF")
