@@ -39,7 +39,7 @@ SCHEMA = {
             "response": {"answer": {"type": "list[str] | None", "description": NASTY}},
             "aggregate": "majority",
         },
-        "Ping": {"response": {"ok": "bool"}, "aggregate": "custom"},
+        "Ping": {"request": {"n": {"type": "int", "default": 1}}, "response": {"ok": "bool"}, "aggregate": "custom"},
     },
 }
 
@@ -112,7 +112,7 @@ def test_readme_describes_the_package_and_user_text_stays_text(tmp_path: Path, t
     assert blocks[0] == "python -m nasty.miner --port 8091 --wallet.name miner --wallet.hotkey default\n"
     assert blocks[1].startswith("result = await AskAPI(wallet)(\n")
     assert blocks[2].startswith("python -m nasty.client --axon IP:PORT:HOTKEY ask ") and "'--text=a`'" in blocks[2]
-    assert blocks[3] == "python -m nasty.client --axon IP:PORT:HOTKEY ping\n"
+    assert blocks[3] == "python -m nasty.client --axon IP:PORT:HOTKEY ping --n=1\n"
     assert "btauth/1" in text if target == "11" else "bt_header_*" in text
 
 

@@ -95,11 +95,12 @@ class Plan:
         return lines
 
     def diff(self) -> str:
-        """A unified diff of every change, files in path order."""
+        """A unified diff of every change, files in path order, each package's manifest (its
+        digests: churn, not news) after every other file."""
         import difflib
 
         chunks: list[str] = []
-        for rel in sorted(set(self.write) | set(self.remove)):
+        for rel in sorted(set(self.write) | set(self.remove), key=lambda rel: (rel.endswith("/" + MANIFEST), rel)):
             old = self.old_text.get(rel)
             new = self.write.get(rel)
             name = self._name(rel)

@@ -16,7 +16,7 @@ from codegen.parser.spec import FieldSpec, SubnetSpec, SynapseSpec
 # Characters that mean something inline in CommonMark/GFM (emphasis, code, links, raw HTML,
 # entities, strikethrough, table cells, math). Escaped with a backslash, which CommonMark
 # allows before any ASCII punctuation.
-_INLINE = set("\\`*_[]<>|~&$!")
+_INLINE = set("\\`*_[]<>|~&$")  # (`!` only matters before `[`, which is escaped)
 
 
 def md(text: str | None) -> str:
