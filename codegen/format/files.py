@@ -25,7 +25,8 @@ import re
 from typing import TYPE_CHECKING
 
 from codegen.format import blackform
-from codegen.errors import InputError, Problem
+from codegen.load.cache import black_version
+from codegen.errors import InternalError, Problem
 from codegen.format.layout import lay_out
 from codegen.render.files import RenderedFile
 
@@ -55,7 +56,6 @@ def black_mode() -> "black.Mode":
 
 def fast_path_enabled() -> bool:
     """Recognising Black's form is only trusted for the Black releases it was verified against."""
-    from codegen.load.cache import black_version  # looked up per call: a test can pretend another
 
     return black_version() in VERIFIED_BLACK or os.environ.get(TRY_ENV) == "1"
 
@@ -102,6 +102,7 @@ def format_files(files: list[RenderedFile], source: str) -> list[RenderedFile]:
             done[group] = hit
     for_black: dict[str, list[str]] = {}  # laid-out unit -> the rendered units it came from
     fast = fast_path_enabled()
+    fresh: set[str] = set()  # units formatted in this run (not found in the cache)
     for unit in dict.fromkeys(u for us in units.values() for u in us):
         hit = cache.get(unit)
         if hit is not None:
@@ -109,6 +110,7 @@ def format_files(files: list[RenderedFile], source: str) -> list[RenderedFile]:
             continue
         laid = lay_out(unit)
         result = blackform.formatted(laid) if fast else None
+        fresh.add(unit)
         if result is None:
             for_black.setdefault(laid, []).append(unit)
         else:
@@ -117,6 +119,12 @@ def format_files(files: list[RenderedFile], source: str) -> list[RenderedFile]:
         for laid, result in zip(for_black, _run_black(list(for_black))):
             if result is not None:
                 done.update(dict.fromkeys(for_black[laid], result))
+    # Every unit formatted now (not found in the cache) must compile; a cached one did when it
+    # was formatted. One that doesn't compile on its own is judged with its whole file below.
+    whole: set[str] = set()  # files to compile whole
+    for group, pieces in units.items():
+        if any(u in fresh and u in done and not _compiles(done[u]) for u in pieces):
+            whole.update(path for path, gs in groups.items() if group in gs)
     for group, pieces in units.items():
         if all(u in done for u in pieces):
             done[group] = "\n\n".join(done[u] for u in pieces)
@@ -127,6 +135,9 @@ def format_files(files: list[RenderedFile], source: str) -> list[RenderedFile]:
                 text = "\n\n".join(done[g] for g in groups[f.path])
             else:  # a unit Black couldn't parse on its own: give Black the whole file
                 text = _black_file(RenderedFile(f.path, lay_out(f.text)), source)
+                whole.add(f.path)
+            if f.path in whole:
+                _compile_file(f.path, text, source)
             f = RenderedFile(f.path, text, f.user_owned)
         out.append(f)
     cache.save(done)
@@ -209,14 +220,37 @@ def _format_units(units: list[str]) -> list[str | None]:
     return out
 
 
+def _compiles(unit: str) -> bool:
+    try:
+        compile(unit, "<unit>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _compile_file(path: str, text: str, source: str) -> None:
+    """Compile a generated module in memory (nothing is run or written): a generator bug that
+    emits invalid Python is caught here, before the run can report success."""
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", 0) or 0
+        col = getattr(exc, "offset", 0) or 0
+        where = f"{path}:{line}:{col}" if line else path
+        message = getattr(exc, "msg", str(exc))
+        raise InternalError(
+            [Problem(source, 0, 0, f"internal error: generated {where} is not valid Python ({message}); nothing was written")]
+        ) from None
+
+
 def _black_file(f: RenderedFile, source: str) -> str:
     import black
 
     try:
         return black.format_str(f.text, mode=black_mode())
     except black.InvalidInput as exc:
-        raise InputError(
-            [Problem(source, 0, 0, f"internal error: generated {f.path} is not valid Python ({exc}); please report this")]
+        raise InternalError(
+            [Problem(source, 0, 0, f"internal error: generated {f.path} is not valid Python ({exc}); nothing was written")]
         ) from None
 
 

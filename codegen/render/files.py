@@ -79,6 +79,7 @@ def render(spec: SubnetSpec, target: Target | str = "10", reuse: Reuse | None = 
     files += [one(f"tests/{name}", f"tests/{name}.jinja") for name in target.test_modules]
     files += [RenderedFile(f"{pkg}/{path}", text) for path, text in target.data_files(spec).items()]
     files.append(RenderedFile(f"{pkg}/requirements.txt", requirements(spec, target)))
+    files.append(one("README.md", "README.md.jinja"))
     for s in spec.synapses:
         files.append(of_synapse(f"tests/test_{s.snake}.py", "tests/test_synapse.py.jinja", s))
         files.append(of_synapse(f"hooks/{s.snake}.py", "hooks/synapse.py.jinja", s, True))
@@ -135,6 +136,19 @@ def environment() -> "jinja2.Environment":
         new_synapse=new_synapse,
         format_as=lambda value, pattern: pattern.format(value),
         pytuple=lambda items: repr(tuple(items)),
+    )
+    from codegen.render import readme
+
+    env.filters.update(
+        md=readme.md,
+        md_code=readme.md_code,
+        md_fence=readme.md_fence,
+        md_comment=readme.md_comment,
+        field_rows=readme.field_rows,
+        aggregate_text=readme.aggregate_text,
+        readme_result_type=readme.result_type,
+        call_example=readme.call_example,
+        client_command=readme.client_command,
     )
     for major in targets.MAJORS:  # each target's own filters (the bt11_* ones), named apart
         env.filters.update(targets.get(major).filters)
