@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codegen.parser import types as t
+from codegen.parser.bounds import answer_bytes
 from codegen.parser.spec import FieldSpec, SubnetSpec, SynapseSpec
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def render(spec: SubnetSpec, target: str = "10", reuse: Reuse | None = None, *, 
     modules = ["__init__.py", "protocol.py", "_aggregate.py", "api.py", "client.py", "miner.py"]
     if spec.protocol_module is not None:  # Python input: the user's own module is the protocol
         modules.remove("protocol.py")
-    modules += ["_transport.py"] if target == "11" else ["_runtime.py"] + (["_stream.py"] if spec.streams else [])
+    modules += ["_transport.py"] if target == "11" else ["_dendrite.py", "_runtime.py"] + (["_stream.py"] if spec.streams else [])
     files = [one(m, m + ".jinja") for m in modules]
     files += [one(f"{d}/__init__.py", f"{d}/__init__.py.jinja") for d in ("hooks", "handlers", "tests")]
     files.append(one("tests/conftest.py", "tests/conftest.py.jinja"))
@@ -141,6 +142,7 @@ def environment() -> "jinja2.Environment":
         protocol_names=protocol_names,
         import_from=import_from,
         new_synapse=new_synapse,
+        max_answer_bytes=answer_bytes,
         format_as=lambda value, pattern: pattern.format(value),
         pytuple=lambda items: repr(tuple(items)),
         bt11_typing=bt11_typing,
