@@ -18,6 +18,6 @@ TARGET = Target(
     major="10",
     templates="",
     runtime_modules=runtime_modules,
-    test_modules=("test_miner.py",),
+    test_modules=("hostile.py", "test_miner.py"),
     requirements=requirements,
 )
