@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
+import re
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -25,7 +25,9 @@ import pytest
 
 from tests import faulty_miners as fm
 from tests.conftest import generate
-from tests.loopback import make_wallets, start_axon
+from tests.loopback import free_port, make_wallets, start_axon, wait_listening
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SCHEMA = """\
 subnet: hostile
@@ -264,36 +266,48 @@ def test_silent_miners_first_do_not_starve_answering_ones(
 
 
 OFFLINE = """\
-import asyncio, sys
-import bittensor as bt
 from bittensor.utils import networking
-from bittensor_wallet import Wallet
 
 def offline():
     raise networking.ExternalIPNotFound("no network")
 
-networking.get_external_ip = offline
-from hostile import ValueAPI
-
-wallet = Wallet(name="validator", hotkey="default", path=sys.argv[1])
-axon = bt.AxonInfo(version=0, ip="127.0.0.1", port=int(sys.argv[2]), ip_type=4, hotkey=sys.argv[3], coldkey="")
-print(asyncio.run(ValueAPI(wallet)(axons=[axon], n=4, timeout=5)))
+networking.get_external_ip = offline  # no network at all
 """
 
 
-def test_the_validator_path_works_offline_with_no_extra_step(
-    pkg: ModuleType, wallets: list[Any], healthy: list[bt.Axon], tmp_path: Path
-) -> None:
-    """As the README shows it: no IP lookup for loopback targets, no `_session` error at exit."""
-    script = tmp_path / "validator.py"
-    script.write_text(OFFLINE)
-    out = Path(pkg.__file__).parent.parent
-    axon = healthy[0]
-    env = {**os.environ, "PYTHONPATH": str(out)}
-    argv = [sys.executable, str(script), str(Path(wallets[0].path).expanduser()), str(axon.port), axon.wallet.hotkey.ss58_address]
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+def readme_snippet() -> str:
+    """The README's Python block that builds a loopback AxonInfo and queries it."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    return next(b for b in blocks if "bt.AxonInfo(" in b and "asyncio.run(" in b)
+
+
+def test_the_readme_validator_snippet_runs_offline(wallets: list[Any], tmp_path: Path, on_path: list[str]) -> None:
+    """As the README shows it, with no network: no IP lookup for loopback targets, no `_session` error at exit."""
+    on_path.append(str(ROOT / "generated"))
+    sys.path.insert(0, str(ROOT / "generated"))
+    from dummy import miner  # type: ignore[import-not-found]
+
+    axon = miner.build_axon(wallets[1], ip="127.0.0.1", port=free_port())
+    axon.start()
+    try:
+        wait_listening(axon.port)
+        snippet = readme_snippet()
+        for old, new in [
+            ("port=8091", f"port={axon.port}"),
+            ('"5F...HOTKEY"', repr(wallets[1].hotkey.ss58_address)),
+            ("/tmp/demo-wallets", str(Path(wallets[0].path).expanduser())),
+        ]:
+            assert old in snippet
+            snippet = snippet.replace(old, new)
+        script = tmp_path / "validator.py"
+        script.write_text(OFFLINE + snippet)
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "generated")}
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60)
+    finally:
+        axon.stop()
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[40]"
+    assert done.stdout.strip().splitlines()[-1] == "[6]"
     assert "Error" not in done.stderr and "Traceback" not in done.stderr, done.stderr
 
 
