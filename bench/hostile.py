@@ -3,6 +3,7 @@
     python bench/hostile.py                  # every scenario, bittensor 10, as in docs/HOSTILE.md
     python bench/hostile.py --baseline       # also bittensor's own Dendrite (fanout, rss)
     python bench/hostile.py --calls 200 --only rss
+    python bench/hostile.py --only fanout --answering 40 --baseline   # 110 silent, 40 + 3 answering
 
 Three processes, so that what is measured is only the validator:
 - the *miners* process serves fake miners (tests/faulty_miners.py: silent, answering, a 200 MB
@@ -106,7 +107,9 @@ def serve_miners(pkg_dir: str, wallets_dir: str) -> None:
 # ---- a client process: bittensor 10 ------------------------------------------
 
 
-def client_bt10(scenario: str, pkg_dir: str, wallets_dir: str, where: dict[str, Any], calls: int, baseline: bool) -> dict[str, Any]:
+def client_bt10(
+    scenario: str, pkg_dir: str, wallets_dir: str, where: dict[str, Any], calls: int, baseline: bool, answering: int
+) -> dict[str, Any]:
     sys.path.insert(0, pkg_dir)
     import bittensor as bt
     from bittensor_wallet import Wallet
@@ -148,10 +151,10 @@ def client_bt10(scenario: str, pkg_dir: str, wallets_dir: str, where: dict[str, 
 
     async def run() -> dict[str, Any]:
         if scenario == "fanout":
-            axons = fakes("silent", SILENT) + fakes("answering", ANSWERING) + real[:REAL]
+            axons = fakes("silent", SILENT) + fakes("answering", answering) + real[:REAL]
             start = time.monotonic()
             responses = await query(axons)
-            return {"healthy": ok(responses), "of": ANSWERING + REAL, "seconds": round(time.monotonic() - start, 2)}
+            return {"miners": len(axons), "healthy": ok(responses), "of": answering + REAL, "seconds": round(time.monotonic() - start, 2)}
         if scenario == "rss":
             axons = fakes("answering", 64 - REAL) + real[:REAL]
             points: dict[str, float] = {}
@@ -215,6 +218,7 @@ def main() -> None:
     parser.add_argument("--target", choices=sorted(CLIENTS), default="10")
     parser.add_argument("--only", default="fanout,rss,huge,endless", help="comma-separated scenarios")
     parser.add_argument("--calls", type=int, default=1000, help="calls in the rss scenario")
+    parser.add_argument("--answering", type=int, default=ANSWERING, help="answering fake miners in the fanout scenario")
     parser.add_argument("--baseline", action="store_true", help="also measure bittensor's own Dendrite")
     parser.add_argument("--python", default=sys.executable, help="the client's interpreter")
     parser.add_argument("--serve", nargs=2, metavar=("PKG", "WALLETS"), help=argparse.SUPPRESS)
@@ -227,7 +231,7 @@ def main() -> None:
         return
     if args.client:
         scenario, pkg, wallets, where = args.client
-        result = CLIENTS[args.target](scenario, pkg, wallets, json.loads(where), args.calls, args.as_baseline)
+        result = CLIENTS[args.target](scenario, pkg, wallets, json.loads(where), args.calls, args.as_baseline, args.answering)
         print(json.dumps(result), flush=True)
         return
 
@@ -253,7 +257,8 @@ def main() -> None:
         if args.baseline:
             runs += [(s, True) for s in args.only.split(",") if s in ("fanout", "rss")]  # not 200 MB: 1.7 GB
         for scenario, baseline in runs:
-            argv = [args.python, __file__, "--target", args.target, "--calls", str(args.calls if not baseline else min(args.calls, 200))]
+            calls = str(args.calls if not baseline else min(args.calls, 200))
+            argv = [args.python, __file__, "--target", args.target, "--calls", calls, "--answering", str(args.answering)]
             argv += ["--client", scenario, str(work / "gen"), str(work / "wallets"), where.strip()]
             argv += ["--as-baseline"] if baseline else []
             done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT)
