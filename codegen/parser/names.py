@@ -22,7 +22,7 @@ SYNAPSE_NAMES = frozenset(
 )
 # Parameters of the generated API call, and names the generated modules define.
 BUILTINS = frozenset(dir(builtins))
-API_PARAMS = frozenset({"axons", "self", "synapse", "responses"})
+API_PARAMS = frozenset({"axons", "self", "synapse", "responses", "max_answer_bytes"})
 # Names the generated class bodies and methods read: a field of that name would shadow them there.
 CLASS_BODY_NAMES = frozenset(
     "str int float bool bytes list dict tuple Any Literal ClassVar Annotated WireBytes Field BaseModel bt enum base64".split()

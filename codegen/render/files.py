@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from codegen.parser import types as t
 from codegen import targets
+from codegen.parser.bounds import answer_bytes
 from codegen.parser.imports import hook_imports, named_types, value_types
 from codegen.parser.spec import FieldSpec, SubnetSpec, SynapseSpec
 from codegen.targets import Target
@@ -134,6 +135,7 @@ def environment() -> "jinja2.Environment":
         protocol_names=protocol_names,
         import_from=import_from,
         new_synapse=new_synapse,
+        max_answer_bytes=answer_bytes,
         format_as=lambda value, pattern: pattern.format(value),
         pytuple=lambda items: repr(tuple(items)),
     )
