@@ -38,13 +38,17 @@ def document(spec: SubnetSpec) -> dict[str, Any]:
             "post": {
                 "operationId": s.name,
                 "summary": s.description or s.name,
-                "description": "Signed with btauth/1 (bittensor.http_auth) for the miner's hotkey.",
+                "description": "Signed with btauth/1 (bittensor.http_auth) for the miner's hotkey. "
+                "What the headers decide (version, receiver, freshness, signature shape, blacklist) is decided before the body is read.",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{s.name}Request"}}}},
                 "responses": {
                     "200": {"description": "The miner's answer", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{s.name}Response"}}}},
                     "401": {"description": "Bad signature, stale or replayed request"},
                     "403": {"description": "Signed for another receiver, or caller blacklisted"},
+                    "408": {"description": "The body did not arrive within the miner's body timeout"},
+                    "413": {"description": "The body is over the route's size limit (refused without reading it)"},
                     "422": {"description": "The body doesn't fit the request model"},
+                    "503": {"description": "The miner is busy, or its shared nonce store is unreachable"},
                 },
             }
         }

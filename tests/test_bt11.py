@@ -82,3 +82,24 @@ def test_readme_loopback_demo_prints_6(tmp_path: Path) -> None:
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert proc.stdout.strip().splitlines()[-1] == "[6]", proc.stdout + proc.stderr
+
+
+def test_fresh_handlers_answer_valid_samples(out: Path) -> None:
+    """Issue 15 item 7: a fresh bittensor 11 handler fills every response field, as bittensor 10's do."""
+    text = (out / "every_type" / "handlers" / "scalars.py").read_text()
+    assert "return ScalarsResponse()" not in text
+    answer = text.split("return ScalarsResponse(", 1)[1]
+    for name in ("echo", "doubled", "half", "flipped", "blob_back", "anything_back"):
+        assert f"{name}=" in answer
+
+
+def test_miner_body_limits_follow_the_schema() -> None:
+    """A request the schema bounds gets a limit from the bounds; one it doesn't, the documented default."""
+    from codegen.incremental import load_yaml_spec
+    from codegen.parser.sizes import DEFAULT_MAX_BODY, MIN_MAX_BODY, max_body
+
+    path = TEST_SCHEMAS / "every_type.yaml"
+    spec = load_yaml_spec(path, str(path), None)
+    limits = {s.name: max_body(s, spec) for s in spec.synapses}
+    assert limits["Opaque"] == DEFAULT_MAX_BODY  # `any` is unbounded
+    assert all(MIN_MAX_BODY <= n for n in limits.values())
