@@ -95,7 +95,7 @@ def test_fresh_handlers_answer_valid_samples(out: Path) -> None:
 
 def test_miner_body_limits_follow_the_schema() -> None:
     """A request the schema bounds gets a limit from the bounds; one it doesn't, the documented default."""
-    from codegen.incremental import load_yaml_spec
+    from codegen.parser.memo import load_yaml_spec
     from codegen.parser.sizes import DEFAULT_MAX_BODY, MIN_MAX_BODY, max_body
 
     path = TEST_SCHEMAS / "every_type.yaml"
