@@ -664,6 +664,7 @@ def server(
         timeout_keep_alive=math.ceil(limits.keep_alive),
         h11_max_incomplete_event_size=limits.max_header_bytes,
         server_header=False,
+        access_log=False,
     )
     logging.getLogger("uvicorn.error").addFilter(_QuietInvalidRequests(refusals))
     return MinerServer(config, limits, refusals, ready, parent)
