@@ -32,7 +32,7 @@ import resource
 import socket
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -40,6 +40,7 @@ import uvicorn
 from bittensor import http_auth
 from bittensor.sp_core import ss58_decode
 from bittensor.wallets import parse_crypto_type
+from starlette.responses import StreamingResponse
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -425,6 +426,17 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return again
+
+
+class EventStream(StreamingResponse):
+    """A streaming synapse's answer: server-sent events, each piece sent as soon as the handler yields it."""
+
+    media_type = "text/event-stream"
+
+    def __init__(self, events: AsyncIterator[bytes]) -> None:
+        super().__init__(
+            events, headers={"cache-control": "no-store", "x-accel-buffering": "no"}
+        )
 
 
 # ---- the server -------------------------------------------------------------
