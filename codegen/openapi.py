@@ -33,7 +33,9 @@ def document(spec: SubnetSpec) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for s in spec.synapses:
         schemas[f"{s.name}Request"] = _object(f"{s.name}Request", s.description, s.request, strict=True)
-        schemas[f"{s.name}Response"] = _object(f"{s.name}Response", None, s.response, strict=False)
+        answer = _object(f"{s.name}Response", None, s.response, strict=False)
+        if s.stream is None:
+            schemas[f"{s.name}Response"] = answer
         paths[f"/{s.name}"] = {
             "post": {
                 "operationId": s.name,
@@ -41,7 +43,7 @@ def document(spec: SubnetSpec) -> dict[str, Any]:
                 "description": "Signed with btauth/1 (bittensor.http_auth) for the miner's hotkey.",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{s.name}Request"}}}},
                 "responses": {
-                    "200": {"description": "The miner's answer", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{s.name}Response"}}}},
+                    "200": _answer(s.name, answer if s.stream else None),
                     "401": {"description": "Bad signature, stale or replayed request"},
                     "403": {"description": "Signed for another receiver, or caller blacklisted"},
                     "422": {"description": "The body doesn't fit the request model"},
@@ -53,6 +55,20 @@ def document(spec: SubnetSpec) -> dict[str, Any]:
         "info": {"title": f"{spec.name} miner", "version": "1", "description": spec.description or ""},
         "paths": paths,
         "components": {"schemas": dict(sorted(schemas.items()))},
+    }
+
+
+def _answer(name: str, streamed: dict[str, Any] | None) -> dict[str, Any]:
+    """The 200 answer: the response model, or for a streaming synapse its event stream."""
+    if streamed is None:
+        return {"description": "The miner's answer", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}Response"}}}}
+    return {
+        "description": (
+            f"Server-sent events: `event: chunk` per piece (`data:` the piece as JSON), then `event: final` (`data:` the other "
+            f"fields of {name}Response as a JSON object), or `event: error` (`data:` a JSON string) when the miner fails mid-stream."
+        ),
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "x-response-fields": streamed,
     }
 
 

@@ -100,13 +100,6 @@ def build(specs: list[SubnetSpec], target: str = "10") -> dict[str, list[Rendere
     """Render and format every package for bittensor `target` ("10" or "11")."""
     from codegen.fmt import format_files
 
-    unsupported = [
-        Problem(spec.source, 0, 0, f"--bittensor {target} does not support {what} yet; generate this subnet for bittensor 10")
-        for spec in specs if target != "10"
-        for what, used in (("streaming synapses", spec.streams), ("tensor fields", spec.uses_tensor)) if used
-    ]
-    if unsupported:
-        raise InputError(unsupported)
     python_input = [spec for spec in specs if spec.protocol_module and target != "10"]
     if python_input:
         raise InputError([

@@ -26,7 +26,8 @@ from fastapi.responses import JSONResponse, Response
 from .handlers import store as store_handlers, retrieve as retrieve_handlers
 from .protocol import StoreRequest, StoreResponse, RetrieveRequest, RetrieveResponse
 
-Handler = Callable[[Any, str], Awaitable[Any]]
+Handler = Callable[..., Any]
+"""A forward: `async def (request, caller) -> response`, or for a streaming synapse an async generator `(request, caller, response)`."""
 
 
 def request_target(request: Request) -> str:
