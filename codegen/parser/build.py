@@ -63,7 +63,9 @@ GENERATED_NAMES = frozenset(
     # capitalised module-level names of the miner, streaming, tensor and test modules
     "AsyncIterable AsyncIterator Awaitable CHUNKS Chunk ClientResponse DOCUMENT Frames GetCoreSchemaHandler "
     "Iterator JSONResponse Keypair Miner PROMPT_STREAM Path Protocol REQUESTS RequestValidationError Response "
-    "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple Pool TypeAlias StreamingResponse".split()
+    "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple Pool TypeAlias StreamingResponse "
+    # the bittensor 11 target's api.py, protocol.py and tests
+    "Self TracebackType C R DTYPES MAX_DIMENSIONS GetJsonSchemaHandler JsonSchemaValue Events MinerFailed".split()
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
 PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through
