@@ -112,7 +112,7 @@ def test_a_synapse_without_request_fields_is_valid_python(tmp_path: Path) -> Non
     api = (out / "caps" / "api.py").read_text(encoding="utf-8")
     assert "def prepare_synapse(self) -> CapabilitiesRequest:" in api
     # the schema bounds the answer: a limit of its own, well under the default
-    from codegen.wire_limits import DEFAULT_MAX_BYTES
+    from codegen.targets.limits import DEFAULT_MAX_BYTES
 
     limit = int(re.search(r"max_bytes = (\d+)", api).group(1))  # type: ignore[union-attr]
     assert 0 < limit < 10_000 < DEFAULT_MAX_BYTES
@@ -134,7 +134,7 @@ def test_streaming_tensor_and_no_request_synapses_generate(out: Path) -> None:
 
 def test_answer_limits_follow_the_schema() -> None:
     from codegen import pipeline
-    from codegen.wire_limits import DEFAULT_MAX_BYTES, max_answer_bytes
+    from codegen.targets.limits import DEFAULT_MAX_BYTES, max_answer_bytes
 
     [spec] = pipeline.load_all([str(TEST_SCHEMAS / "bt11_wire.yaml")], None)
     limits = {s.name: max_answer_bytes(s, spec) for s in spec.synapses}
