@@ -433,9 +433,11 @@ class EventStream(StreamingResponse):
 
     media_type = "text/event-stream"
 
-    def __init__(self, events: AsyncIterator[bytes]) -> None:
+    def __init__(self, events: AsyncIterator[bytes], status_code: int = 200) -> None:
         super().__init__(
-            events, headers={"cache-control": "no-store", "x-accel-buffering": "no"}
+            events,
+            status_code,
+            headers={"cache-control": "no-store", "x-accel-buffering": "no"},
         )
 
 

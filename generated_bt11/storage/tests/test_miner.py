@@ -6,6 +6,7 @@ The miner is the one `python -m storage.miner` runs (`_server.server`: the Gate,
 its own accept loop, the limits), on 127.0.0.1, with short timeouts so the suite stays fast.
 """
 
+import json
 import os
 import shutil
 import socket
