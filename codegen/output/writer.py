@@ -23,6 +23,12 @@ and the user-owned files (hooks) the generator created once.
   that the run no longer produces (``subnet:`` renamed), or, with ``prune``,
   any package not produced by the run (its schema left the configuration), is
   removed the same way: owned, unedited files and the manifest go; user files stay.
+- Nothing is written, replaced or removed through a symbolic link to a directory
+  inside the output tree: one where a file's directory is, is a conflict too.
+
+Files are written with the mode the umask gives, and errors name the output's own
+paths, never the staging directory's. ``codegen.output.lock`` keeps other runs out
+while one plans and applies.
 """
 
 from __future__ import annotations
@@ -185,7 +191,7 @@ def _plan_package(p: Plan, pkg: str, files: list[RenderedFile], source: str) -> 
 
 def _plan_removed_package(p: Plan, pkg: str, previous: Manifest, why: str) -> None:
     manifest_rel = f"{pkg}/{MANIFEST}"
-    if _blocked(p, manifest_rel):
+    if _blocked(p, manifest_rel, removing=True):
         return
     for rel, digest in sorted(previous.files.items()):
         _plan_orphan(p, rel, digest, f"package {pkg!r} {why}")
@@ -198,7 +204,7 @@ def _plan_removed_package(p: Plan, pkg: str, previous: Manifest, why: str) -> No
 
 def _plan_orphan(p: Plan, rel: str, digest: str, why: str) -> None:
     """An owned file that is no longer generated: remove it if unedited, else leave it and say so."""
-    if _blocked(p, rel):
+    if _blocked(p, rel, removing=True):
         return
     on_disk = _read(p.out / rel)
     if on_disk is None:
@@ -222,9 +228,10 @@ def _plan_text(p: Plan, rel: str, text: str) -> None:
             p.old_text[rel] = current
 
 
-def _blocked(p: Plan, rel: str) -> bool:
+def _blocked(p: Plan, rel: str, *, removing: bool = False) -> bool:
     """A non-directory, or a symbolic link (the writer never writes, replaces or removes
     anything through one), where one of ``rel``'s parent directories must be: a conflict.
+    (When ``rel`` is to be removed, a file there only means there is nothing to remove.)
 
     Each directory is looked at once per plan, not once per file in it."""
     dirs = rel.split("/")[:-1]
@@ -236,6 +243,8 @@ def _blocked(p: Plan, rel: str) -> bool:
         if ancestor.is_symlink():
             message = f"conflict: a symbolic link is where the directory for {Path(rel).name} goes; subnet-apigen never writes or removes anything through one: make it a real directory and run again"
         elif ancestor.exists() and not ancestor.is_dir():
+            if removing:
+                return True
             message = f"conflict: a file is where the directory for {Path(rel).name} goes; move it away and run again"
         else:
             p.dirs_ok.add(here)
@@ -446,8 +455,10 @@ def write_file(path: Path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename == tmp:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
 
 
