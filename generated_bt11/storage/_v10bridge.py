@@ -39,7 +39,8 @@ from pydantic import BaseModel, ValidationError
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ._transport import AxonLike, Outcome, R, url
+from ._server import Limits, NonceStore
+from ._transport import AxonLike, MinerFailed, Outcome, R, _read, url
 from .handlers import store as store_handlers, retrieve as retrieve_handlers
 from .protocol import StoreRequest, StoreResponse, RetrieveRequest, RetrieveResponse
 
@@ -54,11 +55,12 @@ ALLOWED_DELTA_NS = 4_000_000_000
 """bittensor 10 accepts a first nonce this much older than `now - timeout` (axon_utils.ALLOWED_DELTA)."""
 
 MAX_TIMEOUT = 60.0
-"""The freshness window counts a request's (unsigned) `timeout` header up to this many seconds, so that
-the nonce memory stays bounded; bittensor 10 counts any value (every real dendrite sends far less)."""
+"""The freshness window counts a request's (unsigned) `timeout` header up to this many seconds (less
+where the nonce store forgets sooner), so that nonce memory stays bounded; bittensor 10 counts any value
+(every real dendrite sends far less)."""
 
-MAX_BODY = 64 * 1024 * 1024
-"""A bittensor 10 request body over this many bytes is refused with 413 (bittensor 10 has no limit)."""
+V10_FIELDS_BYTES = 64 * 1024
+"""Room a bittensor 10 body needs beyond the request fields (name, timeout, dendrite, axon, ...)."""
 
 
 def version_as_int(version: str) -> int:
@@ -239,14 +241,24 @@ class V10Bridge:
         *,
         hotkey: str,
         handlers: Mapping[str, Handler] | None = None,
-        max_body: int = MAX_BODY,
-        max_timeout: float = MAX_TIMEOUT,
+        nonces: NonceStore | None = None,
+        limits: Limits = Limits(),
+        max_body: int = 4 * 1024 * 1024,
     ) -> None:
+        """`max_body`: the largest request (the miner's route limit), to which bittensor 10's own
+        fields may add `V10_FIELDS_BYTES`. `nonces`: the miner's store; every accepted v10 nonce is
+        claimed there too, so that with a shared store a replay to another worker is refused.
+        """
         self.app = app
         self.hotkey = hotkey
         self.synapses = synapses(handlers)
-        self.max_body = max_body
-        self.max_timeout = max_timeout
+        self.store = nonces
+        self.limits = limits
+        self.max_body = max_body + V10_FIELDS_BYTES
+        self.max_timeout = min(
+            MAX_TIMEOUT,
+            limits.nonce_retention() - ALLOWED_DELTA_NS / 1e9,
+        )
         self.uuid = str(uuid.uuid4())
         # "<hotkey>:<uuid>" -> the last nonce accepted from that dendrite, as bittensor 10 keeps them.
         self.nonces: dict[str, int] = {}
@@ -298,8 +310,15 @@ class V10Bridge:
                     403,
                     "Forbidden. Key is blacklisted: caller is blacklisted.",
                 )
-            self.verify(dendrite, headers.get("computed_body_hash"), timeout)
-            body = await read_body(scope, receive, self.max_body)
+            await self.verify(dendrite, headers.get("computed_body_hash"), timeout)
+            try:
+                async with asyncio.timeout(self.limits.body_timeout):
+                    body = await read_body(scope, receive, self.max_body)
+            except TimeoutError:
+                raise Refused(
+                    408,
+                    f"Request body not received within {self.limits.body_timeout:g} s",
+                ) from None
             sent, request, hashed = parse(
                 synapse, body, headers.get("computed_body_hash", "")
             )
@@ -333,7 +352,7 @@ class V10Bridge:
             )
         return self.answer(synapse, sent, request, answer, timeout, started, hashed)
 
-    def verify(
+    async def verify(
         self,
         dendrite: Mapping[str, Any],
         computed_body_hash: str | None,
@@ -395,6 +414,16 @@ class V10Bridge:
                 401,
                 f"Not Verified with error: Signature mismatch with {message} and {signature}",
             )
+        if self.store is not None:
+            try:
+                claimed = await self.store.claim(f"v10:{hotkey}:{caller_uuid}", nonce)
+            except Exception:
+                raise Refused(503, "Nonce store unavailable") from None
+            if not claimed:  # accepted by another worker of this miner
+                raise Refused(
+                    401,
+                    "Not Verified with error: Nonce is too old, a newer one was last processed",
+                )
         if (
             len(self.nonces) >= 100_000
         ):  # forget keys whose last nonce no window can reach any more
@@ -536,7 +565,6 @@ class Ask:
     name: str
     request: BaseModel
     wire: Wire
-    deadline: float  # time.monotonic() by which every answer must be in
 
     def first_wire(self, hotkey: str) -> str:
         if self.wire == "auto":
@@ -595,43 +623,107 @@ class Ask:
         wallet: bt.WalletLike,
         axon: AxonLike,
         model: type[R],
+        timeout: float,
+        max_bytes: int,
+        start: float,
     ) -> Outcome[R]:
-        """Ask one bittensor 10 axon, as a bittensor 10 Dendrite.call does; never raises for the miner's faults."""
-        timeout = max(self.deadline - time.monotonic(), 0.0)
+        """Ask one bittensor 10 axon, as a bittensor 10 Dendrite.call does, within `timeout` seconds and
+        reading at most `max_bytes`; never raises for the miner's faults. `start`: for the latency.
+        """
+        timeout = max(timeout, 0.0)
         headers, body = self.build(wallet, axon, timeout)
+        status: int | None = None
         try:
             async with asyncio.timeout(timeout):
-                reply = await client.post(
+                request = client.build_request(
+                    "POST",
                     url(axon, "/" + self.name),
                     content=json.dumps(body).encode(),
                     headers=headers,
                 )
-        except (httpx.HTTPError, OSError, TimeoutError) as exc:
-            return Outcome(axon, None, None, f"{type(exc).__name__}: {exc}")
-        if not answered_as_v10(reply.headers):
-            V10_HOTKEYS.discard(axon.hotkey)  # it moved on: btauth/1 first next time
-        return read_answer(axon, reply, model)
+                reply = await client.send(request, stream=True)
+                try:
+                    status = reply.status_code
+                    data = await _read(reply, max_bytes)
+                finally:
+                    await reply.aclose()
+            if not answered_as_v10(reply.headers):
+                V10_HOTKEYS.discard(
+                    axon.hotkey
+                )  # it moved on: btauth/1 first next time
+            return read_answer(
+                axon,
+                reply.status_code,
+                reply.headers,
+                data,
+                model,
+                time.monotonic() - start,
+            )
+        except MinerFailed as exc:
+            return Outcome(axon, exc.status, None, str(exc), time.monotonic() - start)
+        except TimeoutError:
+            return Outcome(
+                axon,
+                None,
+                None,
+                f"no complete answer within {timeout:g} s",
+                time.monotonic() - start,
+            )
+        except (httpx.HTTPError, OSError) as exc:
+            return Outcome(
+                axon,
+                None,
+                None,
+                f"{type(exc).__name__}: {exc}",
+                time.monotonic() - start,
+            )
+        except Exception as exc:  # whatever a miner sends must not escape
+            return Outcome(
+                axon,
+                status,
+                None,
+                f"unreadable answer: {type(exc).__name__}",
+                time.monotonic() - start,
+            )
 
 
-def read_answer(axon: AxonLike, reply: httpx.Response, model: type[R]) -> Outcome[R]:
+def read_answer(
+    axon: AxonLike,
+    http_status: int,
+    headers: Mapping[str, str],
+    data: bytes,
+    model: type[R],
+    latency: float,
+) -> Outcome[R]:
     """A bittensor 10 axon's answer, read as Dendrite.process_server_response does: the status is the
     axon's (`bt_header_axon_status_code`, else the body's, else HTTP's); 200 carries the synapse.
     """
     try:
-        content = json.loads(reply.content)
+        content = json.loads(data)
     except ValueError:
         content = None
-    status: int | None = reply.status_code
-    if reply.status_code == 200:
+    status: int | None = http_status
+    if http_status == 200:
         sent_axon = content.get("axon") if isinstance(content, dict) else None
         status = sent_axon.get("status_code") if isinstance(sent_axon, dict) else None
-    header = reply.headers.get("bt_header_axon_status_code", "")
+    header = headers.get("bt_header_axon_status_code", "")
     if header.isdigit():
         status = int(header)
-    if status != 200 or reply.status_code != 200:
+    if status != 200 or http_status != 200:
         message = content.get("message") if isinstance(content, dict) else None
-        return Outcome(axon, status, None, str(message or reply.text[:200]))
+        text = (
+            message
+            if isinstance(message, str)
+            else data[:200].decode("utf-8", "replace")
+        )
+        return Outcome(axon, status, None, text[:200], latency)
     try:
-        return Outcome(axon, 200, model.model_validate(content))
+        return Outcome(axon, 200, model.model_validate(content), None, latency)
     except ValidationError as exc:
-        return Outcome(axon, 200, None, f"malformed answer: {exc.errors()[0]['msg']}")
+        return Outcome(
+            axon,
+            200,
+            None,
+            f"malformed answer: {exc.errors()[0]['msg']}",
+            latency,
+        )

@@ -84,7 +84,7 @@ async def v10_status(
     """Send one v10 request (as a bittensor 10 Dendrite builds it) for the miner `hotkey`, changed by `change`:
     the HTTP status and the bittensor 10 status header."""
     request = StoreRequest.model_validate(STORE_REQUEST)
-    ask = _v10bridge.Ask("Store", request, "v10", time.monotonic() + 10)
+    ask = _v10bridge.Ask("Store", request, "v10")
     headers, body = ask.build(validator, Endpoint("127.0.0.1", 0, hotkey), 10.0)
     change(headers, body)
     reply = await client.post(
