@@ -63,10 +63,6 @@ class ImpliedContext(click.Context):
         return path.removesuffix(" generate") if self.meta.get(IMPLIED) else path
 
 
-class ImpliedCommand(click.Command):
-    context_class = ImpliedContext
-
-
 class DefaultGroup(click.Group):
     """A group whose default command is `generate`: `subnet-apigen SCHEMA` needs no verb."""
 
@@ -151,7 +147,7 @@ def fail(exc: InputError) -> None:
     sys.exit(2)
 
 
-@main.command(cls=ImpliedCommand, epilog=EPILOG)
+@main.command(epilog=EPILOG)
 @click.argument("schemas", nargs=-1, metavar="SCHEMA...")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("generated"), show_default=True, help="Output directory; each subnet becomes OUT/<subnet>/.")
 @click.option("--subnet", metavar="NAME", help="Package name (overrides the schema's `subnet:`; required for Python input).")
@@ -233,6 +229,9 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
     stamp.record(list(schemas), out, options, [spec.name for spec in specs], plan, warnings)
     click.echo(f"{', '.join(s.name for s in specs)} -> {out.as_posix()}/: {plan.summary()}")
 
+
+
+generate.context_class = ImpliedContext
 
 @main.command()
 @click.argument("schemas", nargs=-1, metavar="OLD NEW | SCHEMA... --against REF")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from codegen.format import blackform
 from codegen.load.cache import black_version
-from codegen.errors import InputError, Problem
+from codegen.errors import InternalError, Problem
 from codegen.format.layout import lay_out
 from codegen.render.files import RenderedFile
 
@@ -221,8 +221,6 @@ def _compiles(unit: str) -> bool:
 def _compile_file(path: str, text: str, source: str) -> None:
     """Compile a generated module in memory (nothing is run or written): a generator bug that
     emits invalid Python is caught here, before the run can report success."""
-    from codegen.errors import InternalError
-
     try:
         compile(text, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
@@ -241,8 +239,8 @@ def _black_file(f: RenderedFile, source: str) -> str:
     try:
         return black.format_str(f.text, mode=black_mode())
     except black.InvalidInput as exc:
-        raise InputError(
-            [Problem(source, 0, 0, f"internal error: generated {f.path} is not valid Python ({exc}); please report this")]
+        raise InternalError(
+            [Problem(source, 0, 0, f"internal error: generated {f.path} is not valid Python ({exc}); nothing was written")]
         ) from None
 
 
