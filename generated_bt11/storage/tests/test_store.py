@@ -72,6 +72,35 @@ def default_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(hooks, "postprocess", unchanged)
 
 
+def test_api_calls_your_hooks(
+    validator: Keypair,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """prepare_synapse ends with hooks.prepare; process_responses hands the healthy answers and ends with hooks.postprocess."""
+    prepared: list[StoreRequest] = []
+    combined: list[Any] = []
+    marker = object()
+
+    def prepare(request: StoreRequest) -> StoreRequest:
+        prepared.append(request)
+        return request
+
+    def postprocess(result: Any) -> Any:
+        combined.append(result)
+        return marker
+
+    monkeypatch.setattr(hooks, "prepare", prepare)
+    monkeypatch.setattr(hooks, "postprocess", postprocess)
+    api = StoreAPI(validator)
+    sent = api.prepare_synapse(**REQUEST)
+    assert len(prepared) == 1 and prepared[0] is sent
+    answers = [outcome(0, 200, "hk-a"), outcome(1, 500, "hk-b")]
+    assert api.process_responses(answers) is marker
+    assert key(combined) == key(
+        [expected([_aggregate.Answer("hk-a", answer(0).deserialize())])]
+    )
+
+
 def test_round_trip_through_real_miners(
     serve: Callable[..., Miner],
     validator: Keypair,
@@ -288,32 +317,3 @@ def test_example_client_fails_when_no_miner_answers(
     ]
     assert client.main(argv) == 1
     assert "failed" in capsys.readouterr().err
-
-
-def test_api_calls_your_hooks(
-    validator: Keypair,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """prepare_synapse ends with hooks.prepare; process_responses hands the healthy answers and ends with hooks.postprocess."""
-    prepared: list[StoreRequest] = []
-    combined: list[Any] = []
-    marker = object()
-
-    def prepare(request: StoreRequest) -> StoreRequest:
-        prepared.append(request)
-        return request
-
-    def postprocess(result: Any) -> Any:
-        combined.append(result)
-        return marker
-
-    monkeypatch.setattr(hooks, "prepare", prepare)
-    monkeypatch.setattr(hooks, "postprocess", postprocess)
-    api = StoreAPI(validator)
-    sent = api.prepare_synapse(**REQUEST)
-    assert len(prepared) == 1 and prepared[0] is sent
-    answers = [outcome(0, 200, "hk-a"), outcome(1, 500, "hk-b")]
-    assert api.process_responses(answers) is marker
-    assert key(combined) == key(
-        [expected([_aggregate.Answer("hk-a", answer(0).deserialize())])]
-    )
