@@ -13,7 +13,6 @@ import json
 from typing import Any
 
 from codegen.parser import types as t
-from codegen.parser.imports import named_types
 from codegen.parser.spec import FieldSpec, SubnetSpec
 
 _SIZE_KEYS = {"array": ("minItems", "maxItems"), "object": ("minProperties", "maxProperties")}
@@ -25,6 +24,8 @@ def openapi_json(spec: SubnetSpec) -> str:
 
 
 def document(spec: SubnetSpec) -> dict[str, Any]:
+    from codegen.parser.imports import named_types
+
     schemas: dict[str, Any] = {}
     # Only the enums and models some route uses, as the miner app's own document has them.
     used = {name for s in spec.synapses for name in named_types(s, spec)}
