@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # pydantic looks for plugins in every installed distribution's metadata when the first model
@@ -177,7 +179,8 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
     # Every option that shapes the output or the report: together they key the up-to-date stamp.
     options = {"subnet": subnet, "bittensor": bittensor, "roles": list(roles), "complete": complete}
     if not show_diff:
-        known = stamp.fresh(list(schemas), out, options)
+        with hold(out, write=False):
+            known = stamp.fresh(list(schemas), out, options)
         if known is not None:  # exactly as last time: report it without loading, rendering or formatting
             for line in known.warnings:
                 click.echo(line, err=True)
@@ -195,6 +198,8 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
         packages = pipeline.build(specs, bittensor)
     except InputError as exc:
         fail(exc)
+    # From planning to the stamp, no other run may change the tree (nor read it half-written).
+    ctx.with_resource(hold(out, write=not (check or show_diff)))
     plan = writer.plan(out, packages, {spec.name: spec.source for spec in specs}, prune=complete)
     if plan.conflicts:
         for problem in plan.conflicts:
@@ -230,8 +235,21 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
     click.echo(f"{', '.join(s.name for s in specs)} -> {out.as_posix()}/: {plan.summary()}")
 
 
+@contextmanager
+def hold(out: Path, *, write: bool) -> Iterator[None]:
+    """The output directory's lock (codegen.output.lock); another run holding it too long is exit 2."""
+    from codegen.output import lock
+
+    try:
+        with lock.locked(out, write=write):
+            yield
+    except lock.Busy as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
 
 generate.context_class = ImpliedContext
+
 
 @main.command()
 @click.argument("schemas", nargs=-1, metavar="OLD NEW | SCHEMA... --against REF")

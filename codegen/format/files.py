@@ -7,7 +7,8 @@ units joined by two blank lines. Each distinct unit is then, cheapest first:
 1. found in the unit cache (``codegen.load.cache``) if the package's last run rendered it too;
 2. laid out (``codegen.format.layout``: long statements one item per line, a layout Black keeps)
    and recognised as already in Black's form (``codegen.format.blackform``) -- most units, and
-   then Black is not even imported;
+   then Black is not even imported; only with a Black release this was verified against
+   (``VERIFIED_BLACK``), any other formats every unit;
 3. formatted by Black (``black.format_str``; no AST safety check at run time -- the test
    suite checks every file against Black instead), in two processes when there is
    enough of it to pay for starting them.
@@ -33,6 +34,14 @@ if TYPE_CHECKING:
     import black
 
 VERIFY_ENV = "SUBNET_APIGEN_VERIFY_FORMAT"
+# The Black releases that ``blackform`` and ``layout`` were verified against: the whole test
+# suite passed with that release installed (it compares every file with Black's own output).
+# Black's stable style changes every January, and any release may fix how something is
+# formatted, so with any other release Black formats every unit: slower, never different.
+# To verify a release: install it, run the test suite with SUBNET_APIGEN_TRY_BLACKFORM=1 (the
+# recogniser then runs whatever the release), and add the release here if it passes.
+VERIFIED_BLACK = frozenset({"26.10.1"})
+TRY_ENV = "SUBNET_APIGEN_TRY_BLACKFORM"
 PARALLEL_MIN_LINES = 6000  # below this, a second process costs more than it saves
 
 # Where a new top-level unit may start: a blank line, then `def`/`class`/a decorator at column 0.
@@ -46,8 +55,9 @@ def black_mode() -> "black.Mode":
 
 
 def fast_path_enabled() -> bool:
-    """Recognising Black's form is only trusted for the Black releases it was checked against."""
-    return black_version().startswith(blackform.VERIFIED_BLACK)
+    """Recognising Black's form is only trusted for the Black releases it was verified against."""
+
+    return black_version() in VERIFIED_BLACK or os.environ.get(TRY_ENV) == "1"
 
 
 def split_units(text: str) -> list[str]:

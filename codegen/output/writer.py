@@ -23,6 +23,12 @@ and the user-owned files (hooks) the generator created once.
   that the run no longer produces (``subnet:`` renamed), or, with ``prune``,
   any package not produced by the run (its schema left the configuration), is
   removed the same way: owned, unedited files and the manifest go; user files stay.
+- Nothing is written, replaced or removed through a symbolic link to a directory
+  inside the output tree: one where a file's directory is, is a conflict too.
+
+Files are written with the mode the umask gives, and errors name the output's own
+paths, never the staging directory's. ``codegen.output.lock`` keeps other runs out
+while one plans and applies.
 """
 
 from __future__ import annotations
@@ -74,6 +80,7 @@ class Plan:
     old_text: dict[str, str] = field(default_factory=dict)  # what is on disk now, for --diff
     conflicts: list[Problem] = field(default_factory=list)  # files in the way that are not ours
     warnings: list[Problem] = field(default_factory=list)  # things left in place that need the user
+    dirs_ok: set[str] = field(default_factory=set, repr=False)  # checked: real directories (or absent)
 
     @property
     def changed(self) -> bool:
@@ -149,9 +156,8 @@ def _plan_package(p: Plan, pkg: str, files: list[RenderedFile], source: str) -> 
     manifest_rel = f"{pkg}/{MANIFEST}"
     previous = _read_manifest(out / manifest_rel, p, manifest_rel)
     new = Manifest(source=source)
-    fine: set[str] = set()
     for f in files:
-        if _blocked(out, f.path, p, fine):
+        if _blocked(p, f.path):
             continue
         target = out / f.path
         if f.user_owned:
@@ -184,18 +190,22 @@ def _plan_package(p: Plan, pkg: str, files: list[RenderedFile], source: str) -> 
 
 
 def _plan_removed_package(p: Plan, pkg: str, previous: Manifest, why: str) -> None:
+    manifest_rel = f"{pkg}/{MANIFEST}"
+    if _blocked(p, manifest_rel, removing=True):
+        return
     for rel, digest in sorted(previous.files.items()):
         _plan_orphan(p, rel, digest, f"package {pkg!r} {why}")
     for rel in sorted(previous.user_files):
         if (p.out / rel).exists():
             p.warnings.append(Problem(p._name(rel), 0, 0, f"warning: package {pkg!r} {why}; this file is yours, so it was kept"))
-    manifest_rel = f"{pkg}/{MANIFEST}"
     p.remove.append(manifest_rel)
     p.old_text[manifest_rel] = _read(p.out / manifest_rel) or ""
 
 
 def _plan_orphan(p: Plan, rel: str, digest: str, why: str) -> None:
     """An owned file that is no longer generated: remove it if unedited, else leave it and say so."""
+    if _blocked(p, rel, removing=True):
+        return
     on_disk = _read(p.out / rel)
     if on_disk is None:
         return
@@ -207,6 +217,8 @@ def _plan_orphan(p: Plan, rel: str, digest: str, why: str) -> None:
 
 
 def _plan_text(p: Plan, rel: str, text: str) -> None:
+    if _blocked(p, rel):
+        return
     current = _read(p.out / rel)
     if current == text:
         p.unchanged.append(rel)
@@ -216,24 +228,31 @@ def _plan_text(p: Plan, rel: str, text: str) -> None:
             p.old_text[rel] = current
 
 
-def _blocked(out: Path, rel: str, p: Plan, fine: set[str]) -> bool:
-    """A non-directory where one of ``rel``'s parent directories must be: a conflict.
+def _blocked(p: Plan, rel: str, *, removing: bool = False) -> bool:
+    """A non-directory, or a symbolic link (the writer never writes, replaces or removes
+    anything through one), where one of ``rel``'s parent directories must be: a conflict.
+    (When ``rel`` is to be removed, a file there only means there is nothing to remove.)
 
-    `fine` holds the directories (relative to ``out``) already found free of one, so that
-    each is looked at once per package, not once per file in it."""
+    Each directory is looked at once per plan, not once per file in it."""
     dirs = rel.split("/")[:-1]
     for depth in range(1, len(dirs) + 1):
         here = "/".join(dirs[:depth])
-        if here in fine:
+        if here in p.dirs_ok:
             continue
-        ancestor = out / here
-        if (ancestor.exists() or ancestor.is_symlink()) and not ancestor.is_dir():
+        ancestor = p.out / here
+        if ancestor.is_symlink():
+            message = f"conflict: a symbolic link is where the directory for {Path(rel).name} goes; subnet-apigen never writes or removes anything through one: make it a real directory and run again"
+        elif ancestor.exists() and not ancestor.is_dir():
+            if removing:
+                return True
             message = f"conflict: a file is where the directory for {Path(rel).name} goes; move it away and run again"
-            problem = Problem(ancestor.as_posix(), 0, 0, message)
-            if problem not in p.conflicts:
-                p.conflicts.append(problem)
-            return True
-        fine.add(here)
+        else:
+            p.dirs_ok.add(here)
+            continue
+        problem = Problem(ancestor.as_posix(), 0, 0, message)
+        if problem not in p.conflicts:
+            p.conflicts.append(problem)
+        return True
     return False
 
 
@@ -307,20 +326,25 @@ def apply(p: Plan) -> None:
     created: list[Path] = []  # directories this run made, outermost first
     moves: list[tuple[Path, Path, bool]] = []  # (target, where its old version went, it existed)
     staging = p.out / ".subnet-apigen-not-yet-made"
+    where = p.out  # what the step under way is for: the path an error names (never the staging one)
     try:
         _make_dirs(p.out, created)
-        staging = Path(tempfile.mkdtemp(prefix=".subnet-apigen-", dir=p.out))
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".subnet-apigen-", dir=p.out))
+        except OSError as exc:  # it names the (random) staging directory: name the output instead
+            raise OSError(exc.errno, exc.strerror, str(p.out)) from exc
         for rel, text in todo.items():
-            tmp = staging / "new" / rel
+            where, tmp = p.out / rel, staging / "new" / rel
             tmp.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_text(text, encoding="utf-8", newline="\n")
-        for rel in p.write:
-            target = p.out / rel
-            _make_dirs(target.parent, created)
-            _move_aside(target, staging / "old" / rel, moves)
-            os.replace(staging / "new" / rel, target)
-        for rel in p.remove:
-            _move_aside(p.out / rel, staging / "old" / rel, moves)
+        for rel in [*p.write, *p.remove]:
+            where = p.out / rel
+            _no_link_above(p.out, rel)  # checked by the plan; checked again as it is carried out
+            if rel in todo:
+                _make_dirs(where.parent, created)
+            _move_aside(where, staging / "old" / rel, moves)
+            if rel in todo:
+                os.replace(staging / "new" / rel, where)
     except BaseException as exc:
         with _uninterrupted():
             kept = _undo(moves)
@@ -331,10 +355,25 @@ def apply(p: Plan) -> None:
         if kept:
             message = f"could not restore {len(kept)} file(s); their previous versions are in {staging}/old"
             raise OSError(errno.EIO, message, str(kept[0])) from exc
+        if isinstance(exc, OSError) and _within(exc.filename, staging):
+            raise OSError(exc.errno, exc.strerror, str(where)) from exc
         raise
     shutil.rmtree(staging, ignore_errors=True)  # the old versions: the run succeeded
     for rel in p.remove:
         _prune_empty(p.out / rel, p.out)
+
+
+def _no_link_above(out: Path, rel: str) -> None:
+    """Refuse to go through a symbolic link between ``out`` and ``rel``'s file."""
+    parent = out
+    for name in rel.split("/")[:-1]:
+        parent = parent / name
+        if parent.is_symlink():
+            raise OSError(errno.ELOOP, "a symbolic link replaced a directory during the run; nothing was written", str(parent))
+
+
+def _within(filename: object, directory: Path) -> bool:
+    return isinstance(filename, str) and (filename == str(directory) or filename.startswith(f"{directory}{os.sep}"))
 
 
 def _make_dirs(path: Path, created: list[Path]) -> None:
@@ -407,11 +446,23 @@ def _prune_empty(path: Path, root: Path) -> None:
 def write_file(path: Path, text: str) -> None:
     """Write one file whole or not at all (a temporary beside it, then renamed into place)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:  # it names the temporary file, which the user never sees: name theirs
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes it private; a file written is as open() makes it
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename == tmp:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -22,7 +22,8 @@ SYNAPSE_NAMES = frozenset(
 )
 # Parameters of the generated API call, and names the generated modules define.
 BUILTINS = frozenset(dir(builtins))
-API_PARAMS = frozenset({"axons", "self", "synapse", "responses"})
+# (`max_answer_bytes`: the bittensor 10 call's; `max_bytes`, `min_answers`, `quorum`: the bittensor 11 call's own options)
+API_PARAMS = frozenset({"axons", "self", "synapse", "responses", "max_answer_bytes", "max_bytes", "min_answers", "quorum"})
 # Names the generated class bodies and methods read: a field of that name would shadow them there.
 CLASS_BODY_NAMES = frozenset(
     "str int float bool bytes list dict tuple Any Literal ClassVar Annotated WireBytes Field BaseModel bt enum base64".split()
@@ -52,7 +53,9 @@ GENERATED_NAMES = frozenset(
     # capitalised module-level names of the miner, streaming, tensor and test modules
     "AsyncIterable AsyncIterator Awaitable CHUNKS Chunk ClientResponse DOCUMENT Frames GetCoreSchemaHandler "
     "Iterator JSONResponse Keypair Miner PROMPT_STREAM Path Protocol REQUESTS RequestValidationError Response "
-    "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple".split()
+    "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple Pool TypeAlias StreamingResponse "
+    # the bittensor 11 target's api.py, protocol.py and tests
+    "Self TracebackType C R DTYPES MAX_DIMENSIONS GetJsonSchemaHandler JsonSchemaValue Events MinerFailed".split()
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
 PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through

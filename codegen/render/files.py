@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from codegen.parser import types as t
 from codegen import targets
-from codegen.parser.imports import hook_imports, named_types, value_types
+from codegen.parser.bounds import answer_bytes
+from codegen.parser.imports import handler_imports, hook_imports, named_types, value_types
 from codegen.parser.spec import FieldSpec, SubnetSpec, SynapseSpec
 from codegen.targets import Target
 
@@ -134,6 +135,7 @@ def environment() -> "jinja2.Environment":
         protocol_names=protocol_names,
         import_from=import_from,
         new_synapse=new_synapse,
+        max_answer_bytes=answer_bytes,
         format_as=lambda value, pattern: pattern.format(value),
         pytuple=lambda items: repr(tuple(items)),
     )
@@ -254,24 +256,6 @@ def test_typing(s: SynapseSpec) -> list[str]:
     """`typing` names one synapse's test module needs."""
     types = [f.type for f in s.fields] + ([s.result_ref] if s.result_ref else [])
     return sorted(set(_typing_names(types)) | {"Any"})
-
-
-def handler_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
-    """Names the default miner handler needs: the synapse, and what its response samples build."""
-    models = {m.name: m for m in spec.models}
-    names = {s.name}
-    pending = [f.type for f in s.response]
-    while pending:
-        for ref in pending.pop().walk():
-            if isinstance(ref, (t.EnumRef, t.ModelRef)) and ref.name not in names:
-                names.add(ref.name)
-                if ref.name in models:
-                    pending += [f.type for f in models[ref.name].fields if f.required]
-            elif isinstance(ref, t.TensorType):
-                names.add("to_tensor")
-    if s.stream is not None and any(isinstance(r, t.TensorType) for r in s.stream.field.type.walk()):
-        names.add("Tensor")  # the streamed pieces' annotation
-    return sorted(names)
 
 
 def miner_imports(spec: SubnetSpec) -> list[str]:

@@ -4,6 +4,7 @@
 
 import asyncio
 import json
+import time
 import threading
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -12,13 +13,14 @@ import bittensor as bt
 import pytest
 from bittensor_wallet import Wallet
 
-from prompting import _aggregate, _stream, client
+from prompting import _aggregate, _dendrite, _stream, client
 from prompting.api import PromptAPI
 from prompting.hooks import prompt as hooks
 from prompting.protocol import Message, Prompt, Role
 from prompting.protocol import PROMPT_STREAM
 
-from .conftest import close, dead_axon, wallet_dir
+from . import hostile as fakes
+from .conftest import close, dead_axon, fake_axon, wallet_dir
 
 REQUEST: dict[str, Any] = {
     "messages": [
@@ -260,6 +262,62 @@ def test_no_healthy_miner_gives_the_empty_result(
     failed.dendrite = bt.TerminalInfo(status_code=status)
     result = PromptAPI(wallet).process_responses([failed, Prompt(**REQUEST)])
     assert key(result) == key(expected([]))
+
+
+def test_hostile_miners_cost_only_their_own_answers(
+    serve: Callable[..., bt.Axon],
+    wallet: Wallet,
+    hostile: fakes.Miners,
+) -> None:
+    """Silent, slow, huge, endless, malformed, empty and forged miners beside a real one: each loses only its own answer."""
+
+    def forward(synapse: Prompt) -> bt.StreamingSynapse.BTStreamingResponse:
+        return miner_answer(synapse)
+
+    good = serve(forward, miner=0)
+    good_hotkey = good.wallet.hotkey.ss58_address
+    timeout = 1.0
+    sse = "text/event-stream"
+    faults: dict[str, tuple[fakes.Behaviour, int]] = {
+        "silent": (fakes.silent, 408),
+        "slow": (
+            fakes.slow(
+                timeout + 0.5, fakes.answer(200, b'{"final": {}}\n', fakes.SUCCESS, sse)
+            ),
+            408,
+        ),
+        "huge": (fakes.huge(sse), 413),
+        "a line that never ends": (fakes.endless(b"x" * 65536, sse), 413),
+        "malformed": (fakes.answer(200, b'{"chunk": \n', fakes.SUCCESS, sse), 422),
+        "empty": (fakes.answer(200, b'{"final": {}}\n', fakes.SUCCESS, sse), 422),
+        "forged status": (fakes.answer(500, b"{}", fakes.SUCCESS), 500),
+    }
+    axons = [
+        fake_axon(hostile.start(b), f"5Hostile{i}")
+        for i, (b, _) in enumerate(faults.values())
+    ]
+    api = PromptAPI(wallet)
+
+    async def call() -> Any:
+        try:
+            stream = api.stream(axons=[*axons, good.info()], timeout=timeout, **REQUEST)
+            async for _ in stream:
+                pass
+            return stream
+        finally:
+            await close(api)
+
+    start = time.monotonic()
+    stream = asyncio.run(call())
+    assert time.monotonic() - start <= timeout + _dendrite.MARGIN
+    codes = {
+        name: r.dendrite.status_code if r.dendrite else None
+        for name, r in zip(faults, stream.responses)
+    }
+    assert codes == {name: code for name, (_, code) in faults.items()}
+    assert key(stream.result) == key(
+        expected([_aggregate.Answer(good_hotkey, STREAMED)])
+    )
 
 
 def test_example_client_queries_a_real_axon(
