@@ -36,6 +36,7 @@ CLIENT_OPTIONS = {
     "wallet_name": "--wallet.name",
     "wallet_hotkey": "--wallet.hotkey",
     "wallet_path": "--wallet.path",
+    "dendrite_external_ip": "--dendrite.external_ip",
 }
 # Module-level names of the generated modules, which import every enum, model and synapse
 # name next to their own (tests/test_properties.py checks this list against the templates).
