@@ -18,14 +18,16 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from codegen.errors import InputError, Problem
-from codegen.load_python import PythonSource, Where, attribute_position, class_position
+from codegen.load_python import PythonSource, Where, attribute_position, class_position, display_path
 from codegen.load_yaml import Document, Path_
+from codegen.parser import defects, evidence, partial
 from codegen.parser import types as t
 from codegen.parser.build import Builder, result_type, snake_case
 from codegen.parser.from_yaml import validate
@@ -37,13 +39,24 @@ from codegen.schema import SchemaDef
 Report = Callable[[str], None]
 
 
-def spec_from_python(source: PythonSource, subnet: str, rules: RoleRules | None = None, report: Report | None = None) -> SubnetSpec:
-    """Build the spec of ``source``'s synapses; ``report`` receives the inferred roles, one line each."""
-    protocol = read_protocol(source, subnet, rules or RoleRules())
+def spec_from_python(source: PythonSource, subnet: str, rules: RoleRules | None = None, report: Report | None = None, strict: bool = False) -> SubnetSpec:
+    """Build the spec of ``source``'s synapses; ``report`` receives the inferred roles, one line each.
+
+    A synapse that can't be generated is skipped (``spec.warnings`` says why, at the user's
+    source) and the others are generated; ``strict`` makes those warnings errors instead.
+    """
+    protocol = read_protocol(source, subnet, rules or RoleRules(), strict=strict)
     for line in protocol.notes:
         (report or (lambda _: None))(line)
-    schema = validate(protocol.document())
-    return PythonBuilder(protocol, schema).build()
+    while True:  # a later stage's problem costs its own synapse(s) only
+        try:
+            schema = validate(protocol.document())
+            spec = PythonBuilder(protocol, schema).build()
+        except InputError as exc:
+            partial.skip_for(protocol, exc, strict)
+            continue
+        spec.warnings = [str(w) for w in protocol.warnings]
+        return spec
 
 
 @dataclass
@@ -60,6 +73,7 @@ class Protocol:
     own_deserialize: dict[str, bool] = field(default_factory=dict)
     computed: set[str] = field(default_factory=set)  # synapses whose deserialize() computes its value
     notes: list[str] = field(default_factory=list)  # inferred roles, for stderr
+    warnings: list[Problem] = field(default_factory=list)  # skipped synapses and protocol defects (FILE:LINE:COL: warning: ...)
     caveats: list[str] = field(default_factory=list)  # what a YAML copy can't say
 
     def locate(self, path: Path_) -> Where:
@@ -107,15 +121,27 @@ class _Reader:
         base_fields = getattr(source.synapse_base, "model_fields", {})
         self.synapse_fields = set(base_fields) | {"required_hash_fields"}
         self.protocol = Protocol(source, {}, {("subnet",): Where("--subnet", 0, 0)}, {}, {}, {})
+        self.owner: Path_ | None = None  # ("synapses"|"models", NAME) being read: its problems cost it only
+        self.owned: dict[Path_, list[Problem]] = {}
+        self.defects: dict[str, list[Problem]] = {}  # synapse -> why bittensor 10 can't carry it
 
     def problem(self, where: Where | None, message: str) -> None:
         where = where or Where(self.source.file, 0, 0)
-        self.problems.append(Problem(where.file, where.line, where.col, message))
+        problem = Problem(where.file, where.line, where.col, message)
+        if self.owner is None:
+            self.problems.append(problem)
+        else:
+            self.owned.setdefault(self.owner, []).append(problem)
 
-    def read(self, subnet: str) -> Protocol:
+    def read(self, subnet: str, strict: bool = False) -> Protocol:
         p = self.protocol
-        synapses = {cls.__name__: self.synapse(cls) for cls in self.source.classes}
+        self.rules.evidence = _evidence(self.source, self.rules.scan, self.synapse_fields)
+        synapses = {}
+        for cls in self.source.classes:
+            self.owner = ("synapses", cls.__name__)
+            synapses[cls.__name__] = self.synapse(cls)
         models = self.models()
+        self.owner = None
         p.enums = dict(self.types.enums)
         p.data = {"subnet": subnet}
         if doc := _doc(self.source.module):
@@ -132,7 +158,9 @@ class _Reader:
             self.problem(Where("--subnet", 0, 0), f"{subnet!r} is the name of your protocol's own package, which the generated package would shadow; pick another name")
         if self.problems:
             raise InputError(self.problems)
-        p.notes[:0] = self.source.skipped
+        p.notes[:0] = self.source.notes
+        p.warnings += self.source.skipped
+        partial.skip_owned(p, self.owned, strict, self.defects)
         return p
 
     def place(self, path: Path_, where: Where | None) -> None:
@@ -147,6 +175,9 @@ class _Reader:
         self.protocol.synapses[name] = cls
         self.place(("synapses", name), class_position(cls))
         own = [f for f in cls.model_fields if f not in self.synapse_fields]
+        for where, why in defects.find(cls, own):
+            w = where or Where(self.source.file, 0, 0)
+            self.defects.setdefault(name, []).append(Problem(w.file, w.line, w.col, why))
         deser = analyse_deserialize(cls, set(own))
         hashed = set(_hash_fields(cls))
         out: dict[str, Any] = {}
@@ -161,7 +192,7 @@ class _Reader:
             except ValueError as exc:
                 self.problem(where, f"field `{fname}`: {exc}")
                 continue
-            self.protocol.notes.append(f"{_at(where)}: {name}.{fname} -> {decision.role} ({decision.reason})")
+            self.protocol.notes.append(f"{decision.at or _at(where)}: {name}.{fname} -> {decision.role} ({decision.reason})")
             self.place(("synapses", name, decision.role, fname), where)
             entry = self.field(cls, fname, info, where, decision.role, hash=fname in hashed and decision.role == "request")
             if entry is not None:
@@ -237,7 +268,7 @@ class _Reader:
             self.problem(where, f"{what}: its default_factory raised, so its default can't be known; give a literal default")
             return None
         if default is None and not text.endswith("| None"):
-            if role == "request":
+            if role == "request" and owner not in self.protocol.synapses.values():
                 self.problem(where, f"{what}: annotated `{show(info.annotation)}` but defaults to None, and the API would send None explicitly, which pydantic rejects; annotate it `Optional[{show(info.annotation)}] = None`")
                 return None
             text += " | None"
@@ -267,6 +298,7 @@ class _Reader:
         while pending := [n for n in self.types.models if n not in done]:
             for name in pending:
                 done.add(name)
+                self.owner = ("models", name)
                 cls = self.types.models[name]
                 _resolve(cls)
                 self.protocol.models[name] = cls
@@ -291,9 +323,9 @@ class _Reader:
                 self.problem(Where("--role", 0, 0), f"`{synapse}` has no field `{name}`")
 
 
-def read_protocol(source: PythonSource, subnet: str, rules: RoleRules) -> Protocol:
-    """Read ``source``'s classes into schema data; InputError lists every field that can't be expressed."""
-    return _Reader(source, rules).read(subnet)
+def read_protocol(source: PythonSource, subnet: str, rules: RoleRules, strict: bool = False) -> Protocol:
+    """Read ``source``'s classes into schema data, skipping (with a warning) each synapse that can't be expressed."""
+    return _Reader(source, rules).read(subnet, strict)
 
 
 # ---- the builder, pointed at the user's classes -------------------------------
@@ -361,6 +393,18 @@ _WORDING = [("add `example: <a valid value>`", "give one with `Field(examples=[.
 
 
 # ---- helpers ------------------------------------------------------------------
+
+
+def _evidence(source: PythonSource, scan: list[str], base_fields: set[str]) -> dict[tuple[str, str], list[evidence.Evidence]]:
+    """What the subnet's validator and miner code shows about each field (its package root and --scan DIRs)."""
+    top = sys.modules.get(source.module_name.split(".")[0])
+    top_file = getattr(top, "__file__", None) or source.file
+    root = Path(top_file).resolve().parent
+    if top is not None and getattr(top, "__path__", None):
+        root = root.parent  # a package: the folder it is imported from holds the neurons too
+    roots = [root, *(Path(d) for d in scan)]
+    fields = {cls.__name__: {f for f in getattr(cls, "model_fields", {}) if f not in base_fields} for cls in source.classes}
+    return evidence.scan(evidence.python_files(roots), fields, display_path)
 
 
 def _resolve(cls: type[BaseModel]) -> None:
@@ -458,7 +502,10 @@ def _header_problem(cls: type, name: str, info: FieldInfo) -> str | None:
         return None
     try:
         assert issubclass(cls, BaseModel)
-        cls.__pydantic_validator__.validate_assignment(cls.model_construct(), name, empty)
+        if info.frozen:  # the axon builds the synapse from the headers, where frozen doesn't matter
+            _adapter(info).validate_python(empty)
+        else:
+            cls.__pydantic_validator__.validate_assignment(cls.model_construct(), name, empty)
     except ValidationError as exc:
         reason = exc.errors()[0]["msg"]
         return f"bittensor sends a required field's empty value {empty!r} in the headers and the axon rebuilds the synapse from it, which fails here ({reason}), so every query would be rejected; {fix}"

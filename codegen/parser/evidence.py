@@ -1,0 +1,206 @@
+"""Roles from evidence: what the subnet's own validator and miner code does with each field.
+
+The protocol's package root (the folder its top-level package is imported from) and every
+`--scan DIR` are read with `ast` (never imported):
+
+- a validator building a synapse, `Foo(a=..., b=...)`, or setting `synapse.a = ...` on one
+  it built or is about to send -> `a` is a **request** field;
+- a miner's handler (a function taking the synapse, that doesn't send it on) assigning
+  `synapse.x = ...` -> `x` is a **response** field.
+
+`Foo(x=[])` / `Foo(x=None)` beside a miner assigning `x` is a validator initialising an
+answer slot, so a miner's assignment outweighs an empty value in the constructor.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Role = Literal["request", "response"]
+_SKIP_DIRS = {"site-packages", "node_modules", "__pycache__", "build", "dist", "generated", "test", "tests", "docs"}
+_SEND = {"dendrite", "forward", "query", "__call__", "call", "call_stream", "aquery"}
+_MAX_FILES = 3000
+_MAX_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Evidence:
+    file: str
+    line: int
+    role: Role
+    why: str
+    strength: int  # 2: a value set by a validator, or a miner's assignment; 1: an empty value in a constructor
+
+
+def python_files(roots: Iterable[Path]) -> list[Path]:
+    """The .py files under ``roots`` (hidden folders, virtualenvs and installed packages left out)."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for root in roots:
+        if root.is_file():
+            out.append(root)
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS and not (Path(dirpath, d) / "pyvenv.cfg").exists())
+            for name in sorted(filenames):
+                path = Path(dirpath, name).resolve()
+                if name.endswith(".py") and path not in seen:
+                    seen.add(path)
+                    out.append(path)
+                    if len(out) >= _MAX_FILES:
+                        return out
+    return out
+
+
+def scan(files: Iterable[Path], synapses: dict[str, set[str]], display: Callable[[Path], str]) -> dict[tuple[str, str], list[Evidence]]:
+    """Evidence for each (synapse, field) of ``synapses`` (name -> own field names) in ``files``."""
+    found: dict[tuple[str, str], list[Evidence]] = {}
+    for path in files:
+        try:
+            if path.stat().st_size > _MAX_BYTES:
+                continue
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not any(name in source for name in synapses):
+            continue
+        try:
+            tree = ast.parse(source, str(path))
+        except (SyntaxError, ValueError):
+            continue
+        _FileScan(display(path), synapses, found).visit_module(tree, path)
+    return found
+
+
+def _class_name(node: ast.expr | None) -> str | None:
+    """`Foo`, `protocol.Foo`, `"Foo"` -> Foo; Optional[Foo] / Foo | None -> Foo."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.rsplit(".", 1)[-1]
+    if isinstance(node, ast.Subscript):
+        return _class_name(node.slice)
+    if isinstance(node, ast.BinOp):
+        return _class_name(node.left) or _class_name(node.right)
+    return None
+
+
+def _is_empty(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value is None or node.value in ("", 0, 0.0, False)
+    if isinstance(node, (ast.List, ast.Dict, ast.Tuple, ast.Set)):
+        return not (node.elts if not isinstance(node, ast.Dict) else node.keys)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("list", "dict", "set", "str") and not node.args:
+        return True
+    return False
+
+
+class _FileScan:
+    def __init__(self, file: str, synapses: dict[str, set[str]], found: dict[tuple[str, str], list[Evidence]]) -> None:
+        self.file = file
+        self.synapses = synapses
+        self.found = found
+        lowered = file.lower()
+        self.side: str | None = "miner" if "miner" in lowered and "validator" not in lowered else "validator" if "validator" in lowered and "miner" not in lowered else None
+
+    def add(self, synapse: str, field: str, line: int, role: Role, why: str, strength: int = 2) -> None:
+        if field in self.synapses.get(synapse, ()):
+            self.found.setdefault((synapse, field), []).append(Evidence(self.file, line, role, why, strength))
+
+    def visit_module(self, tree: ast.Module, path: Path) -> None:
+        funcs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        for func in funcs:
+            self.function(func)
+        # constructor calls anywhere (module level, class bodies, functions)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = _class_name(node.func) if isinstance(node.func, (ast.Name, ast.Attribute)) else None
+                if name in self.synapses:
+                    for kw in node.keywords:
+                        if kw.arg is None:
+                            continue
+                        empty = _is_empty(kw.value)
+                        self.add(name, kw.arg, node.lineno, "request", f"{name}({kw.arg}=...) builds the request" if not empty else f"{name}({kw.arg}={ast.unparse(kw.value)}) is only an empty slot", 1 if empty else 2)
+
+    def function(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        typed: dict[str, str] = {}  # variable -> synapse class
+        built: set[str] = set()  # variables this function built with a constructor
+        args = func.args.posonlyargs + func.args.args + func.args.kwonlyargs
+        for arg in args:
+            name = _class_name(arg.annotation)
+            if name in self.synapses:
+                typed[arg.arg] = name
+        body = list(ast.walk(func))
+        for node in body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+                name = _class_name(node.value.func) if isinstance(node.value.func, (ast.Name, ast.Attribute)) else None
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if name in self.synapses:
+                    for t in targets:
+                        if isinstance(t, ast.Name):
+                            typed[t.id] = name
+                            built.add(t.id)
+                elif name is not None and name.endswith("copy") and isinstance(node.value.func, ast.Attribute):
+                    pass
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                name = _class_name(node.annotation)
+                if name in self.synapses:
+                    typed[node.target.id] = name
+        sent = self._sent(body)
+        for node in body:
+            targets: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                targets = [node.target]
+            for t in targets:
+                if not (isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)):
+                    continue
+                var, field = t.value.id, t.attr
+                if var in typed:
+                    owners = [typed[var]]
+                elif "synapse" in var.lower():
+                    owners = [s for s, fields in self.synapses.items() if field in fields]
+                else:
+                    continue
+                for owner in owners:
+                    if var in built or var in sent or (self.side == "validator" and var not in typed):
+                        why = f"{var}.{field} = ... before sending" if var in sent else f"{var}.{field} = ... on a synapse built here"
+                        self.add(owner, field, t.lineno, "request", why)
+                    elif self.side == "validator" and var in typed:
+                        continue  # a validator reading answers back: no evidence
+                    else:
+                        self.add(owner, field, t.lineno, "response", f"{func.name}() assigns {var}.{field}")
+
+    def _sent(self, body: list[ast.AST]) -> set[str]:
+        """Variables passed to a dendrite-like call (`self.dendrite(..., synapse=x)`, `dendrite.forward(axons, x)`)."""
+        out: set[str] = set()
+        for node in body:
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            callee = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            owner = ast.unparse(func).lower()
+            if callee in _SEND or "dendrite" in owner:
+                for a in [*node.args, *(k.value for k in node.keywords)]:
+                    if isinstance(a, ast.Name):
+                        out.add(a.id)
+        return out
+
+
+def decide(evidence: list[Evidence]) -> Evidence | None:
+    """The evidence that decides: a validator's value beats a miner's assignment, which beats an empty slot."""
+    strong_request = [e for e in evidence if e.role == "request" and e.strength >= 2]
+    response = [e for e in evidence if e.role == "response"]
+    weak = [e for e in evidence if e.role == "request" and e.strength < 2]
+    for group in (strong_request, response, weak):
+        if group:
+            return min(group, key=lambda e: (e.file, e.line))
+    return None
