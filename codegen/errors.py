@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -42,3 +43,11 @@ class Collector:
     def raise_if_any(self) -> None:
         if self.problems:
             raise InputError(self.problems)
+
+
+def display_path(arg: str) -> str:
+    """How a schema is named in errors and headers: relative to the working directory, '/'-separated."""
+    path = Path(arg)
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        return path.relative_to(Path.cwd()).as_posix()
+    return path.as_posix()

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from codegen.breaking import RULES, Change, compare
-from codegen.load_yaml import parse_yaml
+from codegen.cli.breaking import RULES, Change, compare
+from codegen.load.yaml_source import parse_yaml
 from codegen.parser.from_yaml import spec_from_document
 from tests.conftest import run_cli
 

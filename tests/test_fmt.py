@@ -10,10 +10,12 @@ from pathlib import Path
 import black
 import pytest
 
-from codegen import blackform, fmt, pipeline
-from codegen.cache import UnitCache, cache_home
-from codegen.layout import lay_out
-from codegen.render import RenderedFile, render
+from codegen import pipeline
+from codegen.format import blackform
+from codegen.format import files as fmt
+from codegen.load.cache import UnitCache, cache_home
+from codegen.format.layout import lay_out
+from codegen.render.files import RenderedFile, render
 from tests.conftest import SCHEMAS, TEST_SCHEMAS
 
 MODE = black.Mode(target_versions={black.TargetVersion.PY311})

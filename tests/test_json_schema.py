@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from codegen.json_schema import FILENAME, json_schema, json_schema_text
+from codegen.cli.json_schema import FILENAME, json_schema, json_schema_text
 from tests.conftest import ROOT, SCHEMAS, TEST_SCHEMAS, run_cli
 
 EXAMPLES = sorted(SCHEMAS.glob("*.yaml")) + sorted(TEST_SCHEMAS.glob("*.yaml"))

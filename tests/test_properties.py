@@ -27,15 +27,14 @@ import black
 import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
 
 from codegen.errors import InputError
-from codegen.fmt import black_mode, format_files
-from codegen.layout import lay_out
-from codegen.load_yaml import parse_yaml
-from codegen.parser import build
+from codegen.format.files import black_mode, format_files
+from codegen.format.layout import lay_out
+from codegen.load.yaml_source import parse_yaml
 from codegen.parser.from_yaml import spec_from_document
-from codegen.render import RenderedFile, render
+from codegen.parser import names as naming
+from codegen.render.files import RenderedFile, render
 from tests.conftest import ROOT, SCHEMAS, TEST_SCHEMAS, generate
 from tests.strategies import schemas
 
@@ -160,7 +159,7 @@ def top_level_names(text: str) -> set[str]:
 @pytest.mark.parametrize("schema", [SCHEMAS / "storage.yaml", TEST_SCHEMAS / "every_type.yaml"], ids=lambda p: p.stem)
 def test_reserved_names_cover_every_generated_module(schema: Path) -> None:
     """Generated modules import the schema's names next to their own: each of theirs must be reserved."""
-    from codegen.load_yaml import load_yaml
+    from codegen.load.yaml_source import load_yaml
 
     spec = spec_from_document(load_yaml(schema, schema.name))
     own = {e.name for e in spec.enums} | {m.name for m in spec.models} | {s.name for s in spec.synapses}
@@ -170,8 +169,8 @@ def test_reserved_names_cover_every_generated_module(schema: Path) -> None:
             continue
         defined = top_level_names(f.text) - own
         # schema type names start with an upper-case letter, so only such names can clash
-        loose = {n for n in defined if n[0].isupper() and n not in build.GENERATED_NAMES | build.BUILTINS}
-        assert not loose, f"{f.path} defines {sorted(loose)}: add them to build.GENERATED_NAMES"
+        loose = {n for n in defined if n[0].isupper() and n not in naming.GENERATED_NAMES | naming.BUILTINS}
+        assert not loose, f"{f.path} defines {sorted(loose)}: add them to codegen/parser/names.py's GENERATED_NAMES"
 
 
 # ---- a few drawn schemas all the way: mypy --strict, real loopback tests, hash-seed independence ----

@@ -308,7 +308,7 @@ class Ask(bt.Synapse):
 
 
 def test_each_inference_rule(tmp_path: Path, on_path: list[str]) -> None:
-    from codegen.load_python import load_python
+    from codegen.load.python_source import load_python
     from codegen.parser.roles import RoleRules, analyse_deserialize
 
     (tmp_path / "ask_rules.py").write_text(ASK)
@@ -416,7 +416,7 @@ def test_generating_from_yaml_does_not_import_bittensor() -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     imported = [line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")]
     assert "codegen.cli" in imported
-    assert not [m for m in imported if m.startswith(("bittensor", "codegen.load_python", "codegen.parser.from_python"))]
+    assert not [m for m in imported if m.startswith(("bittensor", "codegen.load.python_source", "codegen.parser.from_python"))]
 
 
 # ---- bad input ----------------------------------------------------------------

@@ -236,7 +236,7 @@ def test_manifest_cannot_point_outside_its_package(tmp_path: Path) -> None:
     victim.write_text("precious\n")
     manifest = out / "dummy" / ".subnet-apigen.json"
     data = json.loads(manifest.read_text())
-    from codegen.writer import _digest
+    from codegen.output.writer import _digest
 
     data["files"]["dummy/../../victim.txt"] = _digest("precious\n")
     data["files"]["storage/x.py"] = _digest("precious\n")

@@ -19,7 +19,7 @@ import types
 import typing
 from typing import Any, get_args, get_origin
 
-from codegen.load_python import Where, attribute_position, class_position
+from codegen.load.python_source import Where, attribute_position, class_position
 from codegen.parser.py_annotations import show
 
 

@@ -25,16 +25,17 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from codegen.errors import InputError, Problem
-from codegen.load_python import PythonSource, Where, attribute_position, class_position, display_path
-from codegen.load_yaml import Document, Path_
+from codegen.load.python_source import PythonSource, Where, attribute_position, class_position, display_path
+from codegen.load.yaml_source import Document, Path_
 from codegen.parser import defects, evidence, partial
 from codegen.parser import types as t
-from codegen.parser.build import Builder, result_type, snake_case
+from codegen.parser.build import Builder, result_type
+from codegen.parser.names import snake_case
 from codegen.parser.from_yaml import validate
 from codegen.parser.py_annotations import Annotations, Unsupported, show
-from codegen.parser.roles import MISSING, Deserialize, RoleRules, analyse_deserialize, default_of, marker_of
+from codegen.parser.roles import MISSING, Deserialize, RoleRules, analyse_deserialize, default_of
 from codegen.parser.spec import EnumSpec, SubnetSpec, SynapseSpec
-from codegen.schema import SchemaDef
+from codegen.load.schema import SchemaDef
 
 Report = Callable[[str], None]
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from codegen.errors import InputError, Problem
 
 if TYPE_CHECKING:
-    from codegen.load_yaml import Path_
+    from codegen.load.yaml_source import Path_
     from codegen.parser.from_python import Protocol
 
 _WORD = re.compile(r"[A-Za-z_]\w*")

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from codegen.load_python import method_node
+from codegen.load.python_source import method_node
 from codegen.parser.evidence import Evidence
 from codegen.parser.evidence import decide as decide_evidence
 

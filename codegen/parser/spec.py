@@ -142,7 +142,7 @@ class SubnetSpec:
     protocol_module: str | None = None
     origins: dict[str, str] = field(default_factory=dict)
     uses_tensor: bool = False  # protocol.py then defines Tensor, TensorOf and to_tensor
-    # YAML input: synapse name -> digest of everything its spec was built from (see incremental.py);
+    # YAML input: synapse name -> digest of everything its spec was built from (see parser/memo.py);
     # the render cache keys each synapse's files by it. Empty when unknown.
     synapse_keys: dict[str, str] = field(default_factory=dict)
     # Python input: `FILE:LINE:COL: warning: ...` lines (skipped synapses, protocol defects), for stderr.

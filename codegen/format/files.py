@@ -4,9 +4,9 @@ A file is cut into top-level units -- each class or function with its decorators
 and the statements before the first one -- because Black formats a module as its
 units joined by two blank lines. Each distinct unit is then, cheapest first:
 
-1. found in the unit cache (``codegen.cache``) if the package's last run rendered it too;
-2. laid out (``codegen.layout``: long statements one item per line, a layout Black keeps)
-   and recognised as already in Black's form (``codegen.blackform``) -- most units, and
+1. found in the unit cache (``codegen.load.cache``) if the package's last run rendered it too;
+2. laid out (``codegen.format.layout``: long statements one item per line, a layout Black keeps)
+   and recognised as already in Black's form (``codegen.format.blackform``) -- most units, and
    then Black is not even imported;
 3. formatted by Black (``black.format_str``; no AST safety check at run time -- the test
    suite checks every file against Black instead), in two processes when there is
@@ -23,11 +23,11 @@ import os
 import re
 from typing import TYPE_CHECKING
 
-from codegen import blackform
-from codegen.cache import black_version
+from codegen.format import blackform
+from codegen.load.cache import black_version
 from codegen.errors import InputError, Problem
-from codegen.layout import lay_out
-from codegen.render import RenderedFile
+from codegen.format.layout import lay_out
+from codegen.render.files import RenderedFile
 
 if TYPE_CHECKING:
     import black
@@ -77,10 +77,10 @@ def format_files(files: list[RenderedFile], source: str) -> list[RenderedFile]:
     The cache keeps whole files (or, for a file rendered piece by piece, runs of its
     pieces) and their units: an unchanged one costs one lookup, and in a changed one only
     the changed units are laid out and checked again."""
-    from codegen.cache import UnitCache, code_salt
+    from codegen.load.cache import UnitCache, code_salt
 
     package = files[0].path.split("/", 1)[0] if files else ""
-    cache = UnitCache(f"{source}\0{package}", code_salt("fmt", "layout", "blackform")).load()
+    cache = UnitCache(f"{source}\0{package}", code_salt("format/files", "format/layout", "format/blackform", "format/blackform_layout")).load()
     done: dict[str, str] = {}  # rendered file, group of pieces or unit -> formatted text
     groups = {f.path: unit_groups(f.pieces) if f.pieces else [f.text] for f in files if f.path.endswith(".py")}
     units: dict[str, list[str]] = {}  # group not in the cache -> its units

@@ -12,10 +12,10 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codegen import breaking
+from codegen.cli import breaking
 
 from codegen.errors import InputError, Problem
-from codegen.load_yaml import Document, load_yaml, parse_yaml
+from codegen.load.yaml_source import Document, load_yaml, parse_yaml
 from codegen.parser.spec import SubnetSpec
 from codegen.pipeline import display_path, load_spec
 

@@ -6,7 +6,7 @@ long line, this stage chooses first, always the same way: the statement's last
 bracket (a ``def``'s parameters, a long ``from ... import``'s names) holds one item
 per line, with a trailing comma. Black keeps that layout at any length (the comma is
 "magic"), so the formatter can recognise the result as already formatted instead of
-running Black (``codegen.blackform``). A hand-split statement without that comma is
+running Black (``codegen.format.blackform``). A hand-split statement without that comma is
 joined and laid out the same way; one with it gets one item per line.
 
 Splits happen only inside the brackets of calls, definitions, lists, dicts and sets --
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from codegen.blackform import LINE_LENGTH, follows_name, masked, split_tail
+from codegen.format.blackform import LINE_LENGTH, follows_name, masked, split_tail
 
 _OPEN = "([{"
 _CLOSE = ")]}"

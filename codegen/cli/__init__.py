@@ -1,6 +1,8 @@
 """The `subnet-apigen` command line (Click). Exit codes: 0 ok, 1 --check found changes, 2 bad input.
 
-`subnet-apigen SCHEMA...` runs the `generate` command; other jobs are subcommands.
+`subnet-apigen SCHEMA...` runs the `generate` command; the side commands' own logic lives
+beside it: ``breaking`` and ``baseline`` (`subnet-apigen breaking`), ``import_schema``
+(`subnet-apigen import`) and ``json_schema`` (`subnet-apigen json-schema`).
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ def apply_config(ctx: click.Context) -> None:
 
     A bad table is reported when a command runs, so `--help` still works.
     """
-    from codegen import config
+    from codegen.load import config
 
     try:
         table = config.load()
@@ -152,7 +154,7 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
     are generated, and packages in OUT that none of them makes any more are
     removed (their generated files only).
     """
-    from codegen import stamp
+    from codegen.output import stamp
 
     config_ok(ctx)
     if not schemas:
@@ -170,7 +172,9 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
                 sys.exit(0)
             click.echo(f"{', '.join(known.packages)} -> {out.as_posix()}/: 0 written, {known.unchanged} unchanged, 0 removed")
             return
-    from codegen import gap, pipeline, writer
+    from codegen import pipeline
+    from codegen.output import gap
+    from codegen.output import writer
 
     try:
         specs = pipeline.load_all(list(schemas), subnet, roles, None if check or show_diff else note, strict, scan)
@@ -229,7 +233,7 @@ def breaking(ctx: click.Context, schemas: tuple[str, ...], against: str | None, 
     (breaks code using the generated package, not the network) or note (safe
     until a node sends a newly allowed value). Exit 1 if any change is breaking.
     """
-    from codegen import baseline
+    from codegen.cli import baseline
 
     config_ok(ctx)
     from_config = ctx.get_parameter_source("schemas") is ParameterSource.DEFAULT_MAP
@@ -251,36 +255,6 @@ def breaking(ctx: click.Context, schemas: tuple[str, ...], against: str | None, 
     sys.exit(1 if failing else 0)
 
 
-@main.command()
-@click.option("--stop", "stop_it", is_flag=True, help="Stop the server running for this install instead.")
-@click.option("-v", "--verbose", is_flag=True, help="Log each run served on stderr: its command, and how its worker ended.")
-def serve(stop_it: bool, verbose: bool) -> None:
-    """Keep the generator loaded; every later subnet-apigen run uses it.
-
-    A run then skips starting Python's imports (pydantic, Jinja, Black...):
-    regenerating after an edit takes a fraction of the time, which is what
-    running on every save needs. Runs as before (same output, messages and
-    exit status, your terminal and Ctrl-C), each in a fresh fork of the server.
-    Serves this interpreter and install only, and stops by itself when the
-    generator or the installed packages change. Stop it with Ctrl-C, or
-    `subnet-apigen serve --stop` (exit 1 if none is running).
-    SUBNET_APIGEN_SERVER=off makes a run ignore it.
-    """
-    from codegen import launch, server
-
-    if not hasattr(os, "fork"):
-        click.echo("subnet-apigen serve: needs fork() and Unix sockets, which this system lacks", err=True)
-        sys.exit(2)
-    path = launch.socket_path()
-    if stop_it:
-        problem = server.stop(path)
-        if problem:
-            click.echo(f"subnet-apigen serve: {problem}", err=True)
-            sys.exit(1)
-        return
-    sys.exit(server.serve(path, verbose))
-
-
 @main.command("json-schema")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 def json_schema_command(output: Path | None) -> None:
@@ -289,8 +263,8 @@ def json_schema_command(output: Path | None) -> None:
     Reference it from the first line of a schema file:
     # yaml-language-server: $schema=subnet-apigen.schema.json
     """
-    from codegen import writer
-    from codegen.json_schema import json_schema_text
+    from codegen.output import writer
+    from codegen.cli.json_schema import json_schema_text
 
     text = json_schema_text()
     if output is None:
@@ -315,8 +289,8 @@ def import_(module: str, subnet: str, output: Path | None, roles: tuple[str, ...
     from the YAML gives an API with the same signatures as generating from
     MODULE, so a team can move its protocol description to YAML.
     """
-    from codegen import writer
-    from codegen.export_yaml import import_schema
+    from codegen.output import writer
+    from codegen.cli.import_schema import import_schema
 
     try:
         text = import_schema(module, subnet, roles, note, name=output.as_posix() if output else "schema.yaml")

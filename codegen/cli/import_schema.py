@@ -18,8 +18,8 @@ from codegen.errors import InputError, Problem
 
 def import_schema(arg: str, subnet: str, roles: Sequence[str] = (), report: Callable[[str], None] | None = None, name: str = "schema.yaml") -> str:
     """The YAML text for the Python protocol ``arg``; InputError if it can't be expressed."""
-    from codegen.load_python import load_python
-    from codegen.load_yaml import parse_yaml
+    from codegen.load.python_source import load_python
+    from codegen.load.yaml_source import parse_yaml
     from codegen.parser.from_python import PythonBuilder, read_protocol
     from codegen.parser.from_yaml import spec_from_document, validate
     from codegen.parser.roles import RoleRules, parse_overrides

@@ -7,7 +7,6 @@ through ``repr()`` (``pyrepr``) or the ``docstring``/``comment`` escapes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, partial
@@ -15,7 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codegen.parser import types as t
+from codegen import targets
+from codegen.parser.imports import hook_imports, named_types, value_types
 from codegen.parser.spec import FieldSpec, SubnetSpec, SynapseSpec
+from codegen.targets import Target
 
 if TYPE_CHECKING:
     import jinja2
@@ -31,13 +33,11 @@ class RenderedFile:
     pieces: tuple[str, ...] = ()
 
 
-TARGETS = ("10", "11")
-
 Reuse = Callable[[str, SynapseSpec, Callable[[], str]], str]
 """``reuse(path, synapse, make)``: an earlier rendering of that synapse's part of ``path``, else ``make()``."""
 
 
-def render(spec: SubnetSpec, target: str = "10", reuse: Reuse | None = None, *, whole: bool = False) -> list[RenderedFile]:
+def render(spec: SubnetSpec, target: Target | str = "10", reuse: Reuse | None = None, *, whole: bool = False) -> list[RenderedFile]:
     """Every file of the package for a bittensor major version, in a fixed order.
 
     A module template with a ``synapse`` block (inside its loop over the synapses, with
@@ -47,20 +47,22 @@ def render(spec: SubnetSpec, target: str = "10", reuse: Reuse | None = None, *, 
     are, never another synapse. ``whole`` renders every template in one go instead
     (the same text: the test suite checks).
     """
+    if isinstance(target, str):
+        target = targets.get(target)
     env = environment()
-    prefix = "" if target == "10" else f"bt{target}/"
     pkg = spec.name
+    context = {"subnet": spec, "target": target.major}
 
     def of(path: str, s: SynapseSpec, make: Callable[[], str]) -> str:
         return make() if reuse is None else reuse(f"{pkg}/{path}", s, make)
 
     def one(path: str, template: str, user_owned: bool = False, **extra: object) -> RenderedFile:
-        t = env.get_template(prefix + template)
+        t = env.get_template(target.templates + template)
         if whole or "synapse" not in t.blocks:
-            return RenderedFile(f"{pkg}/{path}", t.render(subnet=spec, target=target, **extra), user_owned)
-        pieces = [_block(t, "head", subnet=spec, target=target)]
-        pieces += [of(path, s, partial(_block, t, "synapse", subnet=spec, target=target, s=s)) for s in spec.synapses]
-        pieces.append(_block(t, "tail", subnet=spec, target=target) if "tail" in t.blocks else "")
+            return RenderedFile(f"{pkg}/{path}", t.render(**context, **extra), user_owned)
+        pieces = [_block(t, "head", **context)]
+        pieces += [of(path, s, partial(_block, t, "synapse", **context, s=s)) for s in spec.synapses]
+        pieces.append(_block(t, "tail", **context) if "tail" in t.blocks else "")
         return RenderedFile(f"{pkg}/{path}", "".join(pieces), user_owned, tuple(pieces))
 
     def of_synapse(path: str, template: str, s: SynapseSpec, user_owned: bool = False) -> RenderedFile:
@@ -70,17 +72,12 @@ def render(spec: SubnetSpec, target: str = "10", reuse: Reuse | None = None, *, 
     modules = ["__init__.py", "protocol.py", "_aggregate.py", "api.py", "client.py", "miner.py"]
     if spec.protocol_module is not None:  # Python input: the user's own module is the protocol
         modules.remove("protocol.py")
-    modules += ["_transport.py"] if target == "11" else ["_runtime.py"] + (["_stream.py"] if spec.streams else [])
+    modules += target.runtime_modules(spec)
     files = [one(m, m + ".jinja") for m in modules]
     files += [one(f"{d}/__init__.py", f"{d}/__init__.py.jinja") for d in ("hooks", "handlers", "tests")]
     files.append(one("tests/conftest.py", "tests/conftest.py.jinja"))
-    if target == "11":
-        from codegen.openapi import openapi_json
-
-        files.append(one("tests/test_openapi.py", "tests/test_openapi.py.jinja"))
-        files.append(RenderedFile(f"{pkg}/openapi.json", openapi_json(spec)))
-    else:
-        files.append(one("tests/test_miner.py", "tests/test_miner.py.jinja"))
+    files += [one(f"tests/{name}", f"tests/{name}.jinja") for name in target.test_modules]
+    files += [RenderedFile(f"{pkg}/{path}", text) for path, text in target.data_files(spec).items()]
     files.append(RenderedFile(f"{pkg}/requirements.txt", requirements(spec, target)))
     for s in spec.synapses:
         files.append(of_synapse(f"tests/test_{s.snake}.py", "tests/test_synapse.py.jinja", s))
@@ -93,13 +90,9 @@ def _block(template: "jinja2.Template", name: str, **context: object) -> str:
     return "".join(template.blocks[name](template.new_context(context)))
 
 
-def requirements(spec: SubnetSpec, target: str) -> str:
+def requirements(spec: SubnetSpec, target: Target) -> str:
     """What the package needs at run time, pinned to the bittensor major version it targets."""
-    lines = [f"bittensor>={target},<{int(target) + 1}"]
-    if target == "11":
-        lines += ["fastapi>=0.110", "httpx>=0.27", "uvicorn>=0.29"]
-    elif spec.uses_tensor:
-        lines.append("torch>=2.1")
+    lines = [target.pin, *target.requirements(spec)]
     return "# Generated by subnet-apigen: what this package needs to run.\n" + "\n".join(lines) + "\n"
 
 
@@ -107,9 +100,9 @@ def requirements(spec: SubnetSpec, target: str) -> str:
 def environment() -> "jinja2.Environment":
     import jinja2  # imported only when something is rendered (not for `--check` of fresh output)
 
-    from codegen.cache import template_cache
+    from codegen.load.cache import template_cache
 
-    templates = Path(__file__).parent / "templates"
+    templates = Path(__file__).parent.parent / "templates"
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         bytecode_cache=template_cache(templates),
@@ -128,7 +121,6 @@ def environment() -> "jinja2.Environment":
         api_typing=api_typing,
         hook_imports=hook_imports,
         test_imports=test_imports,
-        bt11_test_imports=bt11_test_imports,
         test_typing=test_typing,
         hook_typing=hook_typing,
         handler_imports=handler_imports,
@@ -143,12 +135,9 @@ def environment() -> "jinja2.Environment":
         new_synapse=new_synapse,
         format_as=lambda value, pattern: pattern.format(value),
         pytuple=lambda items: repr(tuple(items)),
-        bt11_typing=bt11_typing,
-        bt11_protocol_names=bt11_protocol_names,
-        bt11_route_models=bt11_route_models,
-        bt11_hook_imports=bt11_hook_imports,
-        bt11_value=bt11_value,
     )
+    for major in targets.MAJORS:  # each target's own filters (the bt11_* ones), named apart
+        env.filters.update(targets.get(major).filters)
     return env
 
 
@@ -228,14 +217,7 @@ def api_typing(spec: SubnetSpec) -> list[str]:
 
 
 def hook_typing(s: SynapseSpec) -> list[str]:
-    return _typing_names(_value_types(s))
-
-
-def _value_types(s: SynapseSpec) -> list[t.TypeRef]:
-    """The types the deserialized value is written with (the hooks' signatures)."""
-    if s.result_ref is not None:
-        return [s.result_ref]
-    return [s.deserialize.type] if s.deserialize else []
+    return _typing_names(value_types(s))
 
 
 def _typing_names(types: Iterable[t.TypeRef]) -> list[str]:
@@ -246,19 +228,6 @@ def _typing_names(types: Iterable[t.TypeRef]) -> list[str]:
     return sorted(names)
 
 
-def named_types(s: SynapseSpec, spec: SubnetSpec) -> set[str]:
-    """Enums and models one synapse's fields use, through nested models too."""
-    fields_of = {m.name: m.fields for m in spec.models}
-    names: set[str] = set()
-    todo = list(s.fields)
-    while todo:
-        for ref in todo.pop().type.walk():
-            if isinstance(ref, (t.EnumRef, t.ModelRef)) and ref.name not in names:
-                names.add(ref.name)
-                todo += fields_of.get(ref.name, [])
-    return names
-
-
 def test_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
     """protocol names one synapse's test module needs (not every synapse's: output stays linear)."""
     names = named_types(s, spec) | {s.name}
@@ -267,25 +236,10 @@ def test_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
     return sorted(names)
 
 
-def bt11_test_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
-    return sorted(named_types(s, spec) | {f"{s.name}Request", f"{s.name}Response"})
-
-
 def test_typing(s: SynapseSpec) -> list[str]:
     """`typing` names one synapse's test module needs."""
     types = [f.type for f in s.fields] + ([s.result_ref] if s.result_ref else [])
     return sorted(set(_typing_names(types)) | {"Any"})
-
-
-def hook_imports(s: SynapseSpec) -> list[str]:
-    names = {s.name}
-    for typ in _value_types(s):
-        for ref in typ.walk():
-            if isinstance(ref, (t.EnumRef, t.ModelRef)):
-                names.add(ref.name)
-            elif isinstance(ref, t.TensorType):
-                names.add("Tensor")
-    return sorted(names)
 
 
 def handler_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
@@ -374,35 +328,3 @@ def client_description(spec: SubnetSpec) -> str:
         text = spec.description + "\n\n" + text
     # argparse %-formats a description only when it mentions %(prog): escape exactly then.
     return text.replace("%", "%%") if "%(prog)" in text else text
-
-
-# ---- bittensor 11 target -----------------------------------------------
-
-
-def bt11_route_models(spec: SubnetSpec) -> list[str]:
-    return [f"{s.name}{kind}" for s in spec.synapses for kind in ("Request", "Response")]
-
-
-def bt11_protocol_names(spec: SubnetSpec) -> list[str]:
-    return [e.name for e in spec.enums] + [m.name for m in spec.models] + bt11_route_models(spec)
-
-
-def bt11_typing(spec: SubnetSpec) -> list[str]:
-    """`typing` names protocol.py needs (no ClassVar: btauth signs the whole body)."""
-    every = [f for m in spec.models for f in m.fields] + [f for s in spec.synapses for f in s.fields]
-    names = {line.rsplit(" ", 1)[1] for f in every for line in f.type.imports(wire=True)}
-    if spec.uses_bytes:
-        names.update({"Annotated", "Any"})
-    return sorted(names)
-
-
-def bt11_value(text: str, s: SynapseSpec) -> str:
-    """A value/result type with the synapse itself (no `deserialize`) spelled as its response model."""
-    return text if s.deserialize else re.sub(rf"\b{s.name}\b", f"{s.name}Response", text)
-
-
-def bt11_hook_imports(s: SynapseSpec) -> list[str]:
-    names = set(hook_imports(s)) - {s.name} | {f"{s.name}Request"}
-    if s.deserialize is None:
-        names.add(f"{s.name}Response")
-    return sorted(names)

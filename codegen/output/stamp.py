@@ -20,14 +20,14 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codegen.cache import black_version, cache_home
+from codegen.errors import display_path
+from codegen.load.cache import black_version, cache_home, generator_digest
 
 if TYPE_CHECKING:
-    from codegen.writer import Plan
+    from codegen.output.writer import Plan
 
 MANIFEST_GLOB = "*/.subnet-apigen.json"
 
@@ -87,7 +87,6 @@ def record(schemas: list[str], out: Path, options: dict[str, Any], packages: lis
 
 def input_digest(schemas: list[str], options: dict[str, Any]) -> str | None:
     """A digest of everything the output depends on; None unless every schema is a YAML file."""
-    from codegen.pipeline import display_path
 
     h = hashlib.sha256()
     for part in (generator_digest(), black_version(), json.dumps(options, sort_keys=True)):
@@ -100,28 +99,6 @@ def input_digest(schemas: list[str], options: dict[str, Any]) -> str | None:
         except OSError:
             return None
         h.update(display_path(schema).encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
-    return h.hexdigest()
-
-
-ROOT = os.path.dirname(os.path.abspath(__file__))
-
-
-def generator_files() -> list[str]:
-    """The generator's own code and templates, sorted: what its output depends on besides input."""
-    found: list[str] = []
-    for folder, dirs, names in os.walk(ROOT):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        found += [os.path.join(folder, name) for name in names if name.endswith((".py", ".jinja"))]
-    return sorted(found)
-
-
-@cache
-def generator_digest() -> str:
-    """The generator's own code and templates: any edit or upgrade makes old stamps stale."""
-    h = hashlib.sha256()
-    for path in generator_files():
-        with open(path, "rb") as f:
-            h.update(os.path.relpath(path, ROOT).replace(os.sep, "/").encode() + b"\0" + f.read() + b"\0")
     return h.hexdigest()
 
 

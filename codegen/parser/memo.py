@@ -1,7 +1,6 @@
-"""Regeneration at the cost of what changed since the last run: reuse each synapse's spec
-and rendering when nothing it depends on changed.
+"""Reuse the last run's spec of every synapse whose YAML entry did not change.
 
-Spec. A synapse's spec is a function of its own entry's text (and the column it starts
+A synapse's spec is a function of its own entry's text (and the column it starts
 at), the rest of the document, the names of the other synapses (the checks across names
 read them), the --subnet option and the generator's own code. After each run the specs
 are kept in the cache directory (``specs/``, one file per schema) under a digest of
@@ -12,34 +11,26 @@ full read's: if the partial read finds any problem, the document is read again f
 scratch and that read's problems are reported. Where an entry's meaning could depend on
 other text (YAML anchors and aliases, ...), nothing is reused.
 
-Rendering. Each synapse's files and blocks of modules (see render) are kept (``render/``)
-under a digest of everything their templates read: the synapse's spec (its digest above,
-or the pickled spec for Python input), the subnet's own fields and properties, the
-synapse names and the target.
-
 ``SUBNET_APIGEN_VERIFY_CACHE=1`` (set by the test suite) also builds every reused spec
-from scratch and renders every module whole, and fails on any difference.
+from scratch, and fails on any difference.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import hashlib
 import io
 import os
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from codegen.cache import UnitCache, cache_home
 from codegen.errors import InputError
-from codegen.load_yaml import SynapseTexts, load_yaml
+from codegen.load.cache import UnitCache, cache_home, generator_digest
+from codegen.load.yaml_source import SynapseTexts, load_yaml
 from codegen.parser.build import with_synapses
 from codegen.parser.from_yaml import spec_from_document
 from codegen.parser.spec import SubnetSpec, SynapseSpec
-from codegen.stamp import generator_digest
 
 VERIFY_ENV = "SUBNET_APIGEN_VERIFY_CACHE"
 
@@ -110,48 +101,6 @@ class _SpecUnpickler(pickle.Unpickler):
     """Reads back only the spec model's own classes: a cache file can name no other code."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if module in ("codegen.parser.spec", "codegen.parser.types"):
+        if module in ("codegen.parser.spec", "codegen.parser.types") or module.startswith("codegen.parser.types."):
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a spec")
-
-
-class RenderMemo:
-    """The last run's rendering of each synapse's files and parts of modules in one package,
-    by a digest of everything the template reads: the synapse's spec, the subnet's own
-    fields and properties, the synapse names, the target and the generator (see render)."""
-
-    def __init__(self, spec: SubnetSpec, target: str) -> None:
-        props = {
-            name: getattr(spec, name)
-            for name, value in vars(SubnetSpec).items() if isinstance(value, (property, functools.cached_property))
-        }
-        subnet = (dataclasses.replace(spec, synapses=[], synapse_keys={}), [s.name for s in spec.synapses], props, target)
-        self.common = hashlib.sha256(pickle.dumps(subnet, protocol=pickle.HIGHEST_PROTOCOL))
-        self.known = spec.synapse_keys  # a synapse's key determines its spec: no need to pickle it
-        self.cache = UnitCache(f"{spec.source}\0{spec.name}\0{target}", generator_digest(), cache_home() / "render").load()
-        self.synapses: dict[str, hashlib._Hash] = {}  # name -> digest so far of the subnet and the synapse
-        self.results: dict[str, str] = {}  # key -> text, this run
-        self.hits = 0
-
-    def __call__(self, path: str, synapse: SynapseSpec, make: Callable[[], str]) -> str:
-        key = self.key(path, synapse)
-        text = self.cache.get(key)
-        if text is None:
-            text = make()
-        else:
-            self.hits += 1
-        self.results[key] = text
-        return text
-
-    def key(self, path: str, synapse: SynapseSpec) -> str:
-        if synapse.name not in self.synapses:
-            h = self.common.copy()
-            known = self.known.get(synapse.name)
-            h.update(b"key\0" + known.encode() if known else b"spec\0" + pickle.dumps(synapse, protocol=pickle.HIGHEST_PROTOCOL))
-            self.synapses[synapse.name] = h
-        h = self.synapses[synapse.name].copy()
-        h.update(path.encode("utf-8", "surrogatepass"))
-        return h.hexdigest()
-
-    def save(self) -> None:
-        self.cache.save(self.results)

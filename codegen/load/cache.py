@@ -17,6 +17,7 @@ import os
 import struct
 import sys
 import zlib
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -139,11 +140,11 @@ def _replace(path: Path, data: bytes) -> None:
 
 def code_salt(*modules: str) -> str:
     """An identity for cached output: the Python and Black versions and the source of the
-    generator modules that produce it (so an edited generator never reuses stale results)."""
+    generator modules that produce it (so an edited generator never reuses stale results).
+    Modules are named by their path under codegen/, without ``.py`` (``format/layout``)."""
     h = hashlib.sha256(f"{sys.version_info[:2]} {marshal.version} black {black_version()}".encode())
-    here = Path(__file__).parent
     for module in modules:
-        h.update((here / f"{module}.py").read_bytes())
+        h.update((Path(ROOT) / f"{module}.py").read_bytes())
     return h.hexdigest()[:32]
 
 
@@ -170,3 +171,25 @@ def template_cache(templates: Path) -> "jinja2.BytecodeCache":
         if os.access(directory, os.W_OK):
             return QuietCache(str(directory))
     return QuietCache(str(cache_home() / "templates"))
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # codegen/
+
+
+def generator_files() -> list[str]:
+    """The generator's own code and templates, sorted: what its output depends on besides input."""
+    found: list[str] = []
+    for folder, dirs, names in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        found += [os.path.join(folder, name) for name in names if name.endswith((".py", ".jinja"))]
+    return sorted(found)
+
+
+@cache
+def generator_digest() -> str:
+    """The generator's own code and templates: any edit or upgrade makes old stamps stale."""
+    h = hashlib.sha256()
+    for path in generator_files():
+        with open(path, "rb") as f:
+            h.update(os.path.relpath(path, ROOT).replace(os.sep, "/").encode() + b"\0" + f.read() + b"\0")
+    return h.hexdigest()

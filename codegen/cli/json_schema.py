@@ -1,4 +1,4 @@
-"""The JSON Schema of the YAML input format, generated from the models in ``codegen.schema``.
+"""The JSON Schema of the YAML input format, generated from the models in ``codegen.load.schema``.
 
 Editors with yaml-language-server use it to complete and check schema files
 (``# yaml-language-server: $schema=<path or URL>`` on the first line). It is
@@ -15,7 +15,7 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, NoDefault
 from pydantic_core import core_schema
 
-from codegen.schema import MISSING, SchemaDef
+from codegen.load.schema import MISSING, SchemaDef
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FILENAME = "subnet-apigen.schema.json"

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from codegen.errors import Problem
-from codegen.render import RenderedFile
+from codegen.render.files import RenderedFile
 
 Def = ast.FunctionDef | ast.AsyncFunctionDef
 

@@ -1,0 +1,27 @@
+"""Type kinds of the schema language: one module per kind, one class per kind.
+
+Each kind knows its Python annotation (for the wire and for the typed API),
+what it imports, which constraints fit it, how it is read from the command
+line, and how to make sample values for the generated tests. Adding a type is
+one module here plus a branch in ``parse.parse_type``.
+"""
+
+from codegen.parser.types.any import AnyType
+from codegen.parser.types.base import CONSTRAINTS, NUMERIC, SIZED, Sample, TypeError_, TypeRef, json_text
+from codegen.parser.types.binary import BytesType, needs_wire_bytes
+from codegen.parser.types.boolean import BoolType
+from codegen.parser.types.container import DictType, ListType
+from codegen.parser.types.literal import LiteralType
+from codegen.parser.types.named import EnumRef, ModelRef, enum_base
+from codegen.parser.types.number import FloatType, IntType
+from codegen.parser.types.optional import OptionalType
+from codegen.parser.types.parse import HINT, SCALARS, parse_type
+from codegen.parser.types.string import StrType
+from codegen.parser.types.tensor import DTYPES, TensorType
+
+__all__ = [
+    "CONSTRAINTS", "DTYPES", "HINT", "NUMERIC", "SCALARS", "SIZED",
+    "AnyType", "BoolType", "BytesType", "DictType", "EnumRef", "FloatType", "IntType", "ListType", "LiteralType",
+    "ModelRef", "OptionalType", "Sample", "StrType", "TensorType", "TypeError_", "TypeRef",
+    "enum_base", "json_text", "needs_wire_bytes", "parse_type",
+]
