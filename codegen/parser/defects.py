@@ -15,9 +15,13 @@ not defects.)
 
 from __future__ import annotations
 
+import enum
 import types
 import typing
 from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 
 from codegen.load.python_source import Where, attribute_position, class_position
 from codegen.parser.py_annotations import show
@@ -53,3 +57,48 @@ def _allows_none(tp: Any) -> bool:
     if get_origin(tp) is typing.Literal:
         return None in get_args(tp)
     return False
+
+
+def header_problem(cls: type, name: str, info: FieldInfo) -> str | None:
+    """Why bittensor can't carry this *required* field, or None if it can.
+
+    For each required field the dendrite puts `type(value)()` in a JSON header and
+    the axon rebuilds the synapse from those headers before reading the body, so
+    that empty value must validate (and be JSON).
+    """
+    fix = f"give it a default (e.g. `Optional[{show(info.annotation)}] = None` with `json_schema_extra={{\"apigen\": \"request\"}}`)"
+    tp = info.annotation
+    while get_origin(tp) is typing.Annotated:
+        tp = get_args(tp)[0]
+    if get_origin(tp) in (typing.Union, types.UnionType) and type(None) in get_args(tp):
+        return "it is Optional but has no default, so pydantic requires it, and bittensor drops None values from the headers the axon rebuilds the synapse from; give it a default: `= None`"
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return f"bittensor sends a required field's empty value `{tp.__name__}()` in the headers, which an enum can't make; {fix}"
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return f"bittensor sends a required field's empty value `{tp.__name__}()` in a JSON header, which a model can't be; {fix}"
+    origin = get_origin(tp) or tp
+    if origin is typing.Literal:
+        empty: Any = type(get_args(tp)[0])()
+    elif origin in (int, float, str, bool, list, dict):
+        empty = origin()
+    else:
+        return None
+    try:
+        assert issubclass(cls, BaseModel)
+        if info.frozen:  # the axon builds the synapse from the headers, where frozen doesn't matter
+            TypeAdapter(_annotated(info)).validate_python(empty)
+        else:
+            cls.__pydantic_validator__.validate_assignment(cls.model_construct(), name, empty)
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"]
+        return f"bittensor sends a required field's empty value {empty!r} in the headers and the axon rebuilds the synapse from it, which fails here ({reason}), so every query would be rejected; {fix}"
+    except Exception:
+        return None
+    return None
+
+
+def _annotated(info: FieldInfo) -> Any:
+    """The field's annotation with its constraints (the class's own validators aside)."""
+    if info.metadata:
+        return typing.Annotated.__class_getitem__((info.annotation, *info.metadata))  # type: ignore[attr-defined]
+    return info.annotation

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+from codegen.load.python_source import display_path
 
 Role = Literal["request", "response"]
 _SKIP_DIRS = {"site-packages", "node_modules", "__pycache__", "build", "dist", "generated", "test", "tests", "docs"}
@@ -155,12 +158,12 @@ class _FileScan:
                     typed[node.target.id] = name
         sent = self._sent(body)
         for node in body:
-            targets: list[ast.expr] = []
+            assigned: list[ast.expr] = []
             if isinstance(node, ast.Assign):
-                targets = node.targets
+                assigned = node.targets
             elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-                targets = [node.target]
-            for t in targets:
+                assigned = [node.target]
+            for t in assigned:
                 if not (isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)):
                     continue
                 var, field = t.value.id, t.attr
@@ -204,3 +207,15 @@ def decide(evidence: list[Evidence]) -> Evidence | None:
         if group:
             return min(group, key=lambda e: (e.file, e.line))
     return None
+
+
+def for_source(source: Any, dirs: list[str], base_fields: set[str]) -> dict[tuple[str, str], list[Evidence]]:
+    """What the subnet's validator and miner code shows about each field (its package root and --scan DIRs)."""
+    top = sys.modules.get(source.module_name.split(".")[0])
+    top_file = getattr(top, "__file__", None) or source.file
+    root = Path(top_file).resolve().parent
+    if top is not None and getattr(top, "__path__", None):
+        root = root.parent  # a package: the folder it is imported from holds the neurons too
+    roots = [root, *(Path(d) for d in dirs)]
+    fields = {cls.__name__: {f for f in getattr(cls, "model_fields", {}) if f not in base_fields} for cls in source.classes}
+    return scan(python_files(roots), fields, display_path)

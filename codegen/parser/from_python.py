@@ -136,7 +136,7 @@ class _Reader:
 
     def read(self, subnet: str, strict: bool = False) -> Protocol:
         p = self.protocol
-        self.rules.evidence = _evidence(self.source, self.rules.scan, self.synapse_fields)
+        self.rules.evidence = evidence.for_source(self.source, self.rules.scan, self.synapse_fields)
         synapses = {}
         for cls in self.source.classes:
             self.owner = ("synapses", cls.__name__)
@@ -261,7 +261,7 @@ class _Reader:
             self.problem(where, f"{what}: a response field needs a default (miners fill it, the caller doesn't); write `Optional[{show(info.annotation)}] = None`")
             return None
         if info.is_required():
-            problem = _header_problem(owner, name, info) if role == "request" else None
+            problem = defects.header_problem(owner, name, info) if role == "request" else None
             if problem:
                 self.problem(where, f"{what}: {problem}")
                 return None
@@ -396,18 +396,6 @@ _WORDING = [("add `example: <a valid value>`", "give one with `Field(examples=[.
 # ---- helpers ------------------------------------------------------------------
 
 
-def _evidence(source: PythonSource, scan: list[str], base_fields: set[str]) -> dict[tuple[str, str], list[evidence.Evidence]]:
-    """What the subnet's validator and miner code shows about each field (its package root and --scan DIRs)."""
-    top = sys.modules.get(source.module_name.split(".")[0])
-    top_file = getattr(top, "__file__", None) or source.file
-    root = Path(top_file).resolve().parent
-    if top is not None and getattr(top, "__path__", None):
-        root = root.parent  # a package: the folder it is imported from holds the neurons too
-    roots = [root, *(Path(d) for d in scan)]
-    fields = {cls.__name__: {f for f in getattr(cls, "model_fields", {}) if f not in base_fields} for cls in source.classes}
-    return evidence.scan(evidence.python_files(roots), fields, display_path)
-
-
 def _resolve(cls: type[BaseModel]) -> None:
     """Resolve forward references (`from __future__ import annotations`, models defined later)."""
     module = sys.modules.get(cls.__module__)
@@ -475,44 +463,6 @@ def _has_named(tp: Any) -> bool:
     if isinstance(tp, type) and issubclass(tp, (enum.Enum, BaseModel)):
         return True
     return any(_has_named(a) for a in get_args(tp))
-
-
-def _header_problem(cls: type, name: str, info: FieldInfo) -> str | None:
-    """Why bittensor can't carry this *required* field, or None if it can.
-
-    For each required field the dendrite puts `type(value)()` in a JSON header and
-    the axon rebuilds the synapse from those headers before reading the body, so
-    that empty value must validate (and be JSON).
-    """
-    fix = f"give it a default (e.g. `Optional[{show(info.annotation)}] = None` with `json_schema_extra={{\"apigen\": \"request\"}}`)"
-    tp = info.annotation
-    while get_origin(tp) is typing.Annotated:
-        tp = get_args(tp)[0]
-    if get_origin(tp) in (typing.Union, types.UnionType) and type(None) in get_args(tp):
-        return "it is Optional but has no default, so pydantic requires it, and bittensor drops None values from the headers the axon rebuilds the synapse from; give it a default: `= None`"
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return f"bittensor sends a required field's empty value `{tp.__name__}()` in the headers, which an enum can't make; {fix}"
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return f"bittensor sends a required field's empty value `{tp.__name__}()` in a JSON header, which a model can't be; {fix}"
-    origin = get_origin(tp) or tp
-    if origin is typing.Literal:
-        empty: Any = type(get_args(tp)[0])()
-    elif origin in (int, float, str, bool, list, dict):
-        empty = origin()
-    else:
-        return None
-    try:
-        assert issubclass(cls, BaseModel)
-        if info.frozen:  # the axon builds the synapse from the headers, where frozen doesn't matter
-            _adapter(info).validate_python(empty)
-        else:
-            cls.__pydantic_validator__.validate_assignment(cls.model_construct(), name, empty)
-    except ValidationError as exc:
-        reason = exc.errors()[0]["msg"]
-        return f"bittensor sends a required field's empty value {empty!r} in the headers and the axon rebuilds the synapse from it, which fails here ({reason}), so every query would be rejected; {fix}"
-    except Exception:
-        return None
-    return None
 
 
 def _same_type(result: str | None, entry: Any) -> bool:

@@ -10,13 +10,12 @@ a module none of whose synapses can be generated is an error either way.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from codegen.errors import InputError, Problem
+from codegen.load.yaml_source import Path_
 
-if TYPE_CHECKING:
-    from codegen.load.yaml_source import Path_
-    from codegen.parser.from_python import Protocol
+Protocol = Any  # from_python.Protocol (which imports this module)
 
 _WORD = re.compile(r"[A-Za-z_]\w*")
 DEFECT = "\0defect:"  # marks a reason that is a protocol defect, not a limit of the generator
@@ -29,8 +28,9 @@ def skip_owned(p: Protocol, owned: dict[Path_, list[Problem]], strict: bool, def
     reasons: dict[str, list[Problem]] = {}
     for name, problems in (defects or {}).items():
         reasons.setdefault(name, []).extend(Problem(q.file, q.line, q.col, DEFECT + q.message) for q in problems)
-    for (kind, name), problems in owned.items():
-        for synapse in users.get((str(kind), str(name)), set()):
+    for path, problems in owned.items():
+        kind, name = str(path[0]), str(path[1])
+        for synapse in users.get((kind, name), set()):
             via = f"model `{name}`: " if kind == "models" else ""
             reasons.setdefault(synapse, []).extend(Problem(q.file, q.line, q.col, via + q.message) for q in problems)
     _skip(p, reasons, strict)
