@@ -8,8 +8,9 @@ The protocol's package root (the folder its top-level package is imported from) 
 - a miner's handler (a function taking the synapse, that doesn't send it on) assigning
   `synapse.x = ...` -> `x` is a **response** field.
 
-`Foo(x=[])` / `Foo(x=None)` beside a miner assigning `x` is a validator initialising an
-answer slot, so a miner's assignment outweighs an empty value in the constructor.
+`Foo(x=[])` / `Foo(x=None)` is a validator initialising an answer slot, and a handler's
+`synapse.x = None` clears a big input before answering: such empty values only count where
+nothing else speaks. Otherwise the side more places show wins (request on a tie).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def python_files(roots: Iterable[Path]) -> list[Path]:
             dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS and not (Path(dirpath, d) / "pyvenv.cfg").exists())
             for name in sorted(filenames):
                 path = Path(dirpath, name).resolve()
-                if name.endswith(".py") and path not in seen:
+                if name.endswith(".py") and not name.startswith("test_") and not name.endswith("_test.py") and path not in seen:
                     seen.add(path)
                     out.append(path)
                     if len(out) >= _MAX_FILES:
@@ -121,16 +122,24 @@ class _FileScan:
         funcs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
         for func in funcs:
             self.function(func)
-        # constructor calls anywhere (module level, class bodies, functions)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                name = _class_name(node.func) if isinstance(node.func, (ast.Name, ast.Attribute)) else None
-                if name in self.synapses:
-                    for kw in node.keywords:
-                        if kw.arg is None:
-                            continue
-                        empty = _is_empty(kw.value)
-                        self.add(name, kw.arg, node.lineno, "request", f"{name}({kw.arg}=...) builds the request" if not empty else f"{name}({kw.arg}={ast.unparse(kw.value)}) is only an empty slot", 1 if empty else 2)
+        in_functions = {id(n) for f in funcs for n in ast.walk(f)}
+        for node in ast.walk(tree):  # constructor calls outside functions
+            if isinstance(node, ast.Call) and id(node) not in in_functions:
+                self.constructor(node, answer=False)
+
+    def constructor(self, node: ast.Call, answer: bool) -> None:
+        """`Foo(a=...)`: the request being built, or (``answer``) a handler building its answer."""
+        name = _class_name(node.func) if isinstance(node.func, (ast.Name, ast.Attribute)) else None
+        if name not in self.synapses:
+            return
+        for kw in node.keywords:
+            if kw.arg is None:
+                continue
+            if answer:
+                self.add(name, kw.arg, node.lineno, "response", f"a handler answers with {name}({kw.arg}=...)")
+                continue
+            empty = _is_empty(kw.value)
+            self.add(name, kw.arg, node.lineno, "request", f"{name}({kw.arg}=...) builds the request" if not empty else f"{name}({kw.arg}={ast.unparse(kw.value)}) is only an empty slot", 1 if empty else 2)
 
     def function(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         typed: dict[str, str] = {}  # variable -> synapse class
@@ -157,6 +166,11 @@ class _FileScan:
                 if name in self.synapses:
                     typed[node.target.id] = name
         sent = self._sent(body)
+        # an axon handler: takes the synapse and gives it back (whichever side runs the axon)
+        handler = bool(typed) and (_class_name(func.returns) in self.synapses or "forward" in func.name)
+        for node in body:
+            if isinstance(node, ast.Call):
+                self.constructor(node, answer=handler and not self._assigned_to_sent(func, node, sent))
         for node in body:
             assigned: list[ast.expr] = []
             if isinstance(node, ast.Assign):
@@ -177,10 +191,20 @@ class _FileScan:
                     if var in built or var in sent or (self.side == "validator" and var not in typed):
                         why = f"{var}.{field} = ... before sending" if var in sent else f"{var}.{field} = ... on a synapse built here"
                         self.add(owner, field, t.lineno, "request", why)
-                    elif self.side == "validator" and var in typed:
-                        continue  # a validator reading answers back: no evidence
+                    elif self.side == "validator" and var in typed and not handler:
+                        continue  # a validator's helper given a synapse: can't tell
+                    elif isinstance(node, ast.Assign) and _is_empty(node.value):  # clearing a big input before answering
+                        self.add(owner, field, t.lineno, "response", f"{func.name}() clears {var}.{field}", 1)
                     else:
                         self.add(owner, field, t.lineno, "response", f"{func.name}() assigns {var}.{field}")
+
+    @staticmethod
+    def _assigned_to_sent(func: ast.AST, call: ast.Call, sent: set[str]) -> bool:
+        """Whether ``call``'s value is assigned to a variable that is then sent (or passed straight to a send)."""
+        for node in ast.walk(func):
+            if isinstance(node, ast.Assign) and node.value is call:
+                return any(isinstance(t, ast.Name) and t.id in sent for t in node.targets)
+        return False
 
     def _sent(self, body: list[ast.AST]) -> set[str]:
         """Variables passed to a dendrite-like call (`self.dendrite(..., synapse=x)`, `dendrite.forward(axons, x)`)."""
@@ -199,12 +223,12 @@ class _FileScan:
 
 
 def decide(evidence: list[Evidence]) -> Evidence | None:
-    """The evidence that decides: a validator's value beats a miner's assignment, which beats an empty slot."""
-    strong_request = [e for e in evidence if e.role == "request" and e.strength >= 2]
-    response = [e for e in evidence if e.role == "response"]
-    weak = [e for e in evidence if e.role == "request" and e.strength < 2]
-    for group in (strong_request, response, weak):
-        if group:
+    """The evidence that decides: values beat empty slots; among those, the side more places show (request on a tie)."""
+    for strength in (2, 1):
+        request = [e for e in evidence if e.role == "request" and e.strength >= strength]
+        response = [e for e in evidence if e.role == "response" and e.strength >= strength]
+        if request or response:
+            group = response if len(response) > len(request) else request
             return min(group, key=lambda e: (e.file, e.line))
     return None
 
