@@ -242,4 +242,6 @@ def for_source(source: Any, dirs: list[str], base_fields: set[str]) -> dict[tupl
         root = root.parent  # a package: the folder it is imported from holds the neurons too
     roots = [root, *(Path(d) for d in dirs)]
     fields = {cls.__name__: {f for f in getattr(cls, "model_fields", {}) if f not in base_fields} for cls in source.classes}
-    return scan(python_files(roots), fields, display_path)
+    # the protocol module's own helpers (factories, deserialize) say nothing about who sends what
+    own = {Path(f).resolve() for f in (getattr(source.module, "__file__", None), source.file) if f}
+    return scan([f for f in python_files(roots) if f.resolve() not in own], fields, display_path)
