@@ -56,7 +56,7 @@ GENERATED_NAMES = frozenset(
     "Iterator JSONResponse Keypair Miner PROMPT_STREAM Path Protocol REQUESTS RequestValidationError Response "
     "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple Caller MAX_BODY ROUTE BODY LIMITS Running Wallet Pool TypeAlias StreamingResponse "
     # the bittensor 11 target's api.py, protocol.py and tests
-    "Self TracebackType C R DTYPES MAX_DIMENSIONS GetJsonSchemaHandler JsonSchemaValue Events MinerFailed".split()
+    "Self TracebackType R DTYPES MAX_DIMENSIONS GetJsonSchemaHandler JsonSchemaValue Events MinerFailed".split()
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
 PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through
