@@ -36,6 +36,7 @@ CLIENT_OPTIONS = {
     "wallet_name": "--wallet.name",
     "wallet_hotkey": "--wallet.hotkey",
     "wallet_path": "--wallet.path",
+    "dendrite_external_ip": "--dendrite.external_ip",
     "wire": "--wire",  # the bittensor 11 client's (btauth/1 or bittensor 10's wire)
 }
 # Module-level names of the generated modules, which import every enum, model and synapse
@@ -54,12 +55,12 @@ GENERATED_NAMES = frozenset(
     # capitalised module-level names of the miner, streaming, tensor and test modules
     "AsyncIterable AsyncIterator Awaitable CHUNKS Chunk ClientResponse DOCUMENT Frames GetCoreSchemaHandler "
     "Iterator JSONResponse Keypair Miner PROMPT_STREAM Path Protocol REQUESTS RequestValidationError Response "
-    "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple Pool TypeAlias StreamingResponse "
+    "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple Caller MAX_BODY ROUTE BODY LIMITS Running Wallet Pool TypeAlias StreamingResponse "
     # the bittensor 11 target's api.py, protocol.py and tests
     "Self TracebackType C R DTYPES MAX_DIMENSIONS GetJsonSchemaHandler JsonSchemaValue Events MinerFailed "
-    # the bittensor 11 miner's gate, and the migration bridge (_v10bridge.py and its test)
-    "Caller MAX_BODY V10Bridge V10Synapse Wire V10Fallback MAX_TIMEOUT V10_FIELDS_BYTES V10_HOTKEYS ASGIApp Receive "
-    "Scope Limits NonceStore Mapping BODY LIMITS ROUTE Running".split()
+    # the migration bridge (_v10bridge.py and its test)
+    "V10Bridge V10Synapse Wire V10Fallback MAX_TIMEOUT V10_FIELDS_BYTES V10_HOTKEYS ASGIApp Receive "
+    "Scope Limits NonceStore Mapping".split()
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
 PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through

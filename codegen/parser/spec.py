@@ -151,6 +151,8 @@ class SubnetSpec:
     # YAML input: synapse name -> digest of everything its spec was built from (see parser/memo.py);
     # the render cache keys each synapse's files by it. Empty when unknown.
     synapse_keys: dict[str, str] = field(default_factory=dict)
+    # Python input: `FILE:LINE:COL: warning: ...` lines (skipped synapses, protocol defects), for stderr.
+    warnings: list[str] = field(default_factory=list)
 
     @functools.cached_property
     def streams(self) -> bool:

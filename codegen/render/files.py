@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from codegen.parser import types as t
 from codegen import targets
-from codegen.parser.bounds import answer_bytes
 from codegen.parser.imports import handler_imports, hook_imports, named_types, value_types
 from codegen.parser.spec import FieldSpec, SubnetSpec, SynapseSpec
 from codegen.targets import Target
@@ -135,7 +134,6 @@ def environment() -> "jinja2.Environment":
         protocol_names=protocol_names,
         import_from=import_from,
         new_synapse=new_synapse,
-        max_answer_bytes=answer_bytes,
         format_as=lambda value, pattern: pattern.format(value),
         pytuple=lambda items: repr(tuple(items)),
     )

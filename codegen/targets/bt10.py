@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from codegen.parser.spec import SubnetSpec
+from codegen.targets.limits import max_answer_bytes
 from codegen.targets.target import Target
 
 
@@ -20,4 +21,5 @@ TARGET = Target(
     runtime_modules=runtime_modules,
     test_modules=("hostile.py", "test_miner.py"),
     requirements=requirements,
+    filters={"bt10_max_answer_bytes": max_answer_bytes},
 )

@@ -1,4 +1,4 @@
-"""How many bytes a well-behaved miner's answer can take on the wire (the bittensor 11 target).
+"""How many bytes a well-behaved miner's answer can take on the wire (both targets' clients).
 
 The generated client reads at most a bounded number of bytes from each miner. Where
 the schema bounds every response field (`max_length` on strings, bytes and lists,

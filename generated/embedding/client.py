@@ -170,6 +170,13 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="seconds to wait for miners (default: the synapse's)",
     )
+    group.add_argument(
+        "--dendrite.external_ip",
+        dest="dendrite_external_ip",
+        default=None,
+        metavar="IP",
+        help="this machine's public IP, as sent to miners (default: looked up online, only for public axons)",
+    )
 
 
 def add_embed_text_options(parser: argparse.ArgumentParser) -> None:
@@ -261,7 +268,7 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         timeout = args.timeout if args.timeout is not None else 20.0
     else:
         parser.error(f"unknown synapse {args.synapse!r}")
-    api = api_class(wallet)
+    api = api_class(wallet, external_ip=args.dendrite_external_ip)
     try:
         synapse = api.prepare_synapse(**request_kwargs(args, names))
     except ValidationError as exc:

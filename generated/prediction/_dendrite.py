@@ -154,7 +154,8 @@ class Dendrite(bt.Dendrite):
             except Exception as exc:
                 raise NoExternalIP(
                     f"cannot look up this machine's public IP ({type(exc).__name__}: {exc}); "
-                    "pass external_ip=... to the API (or query only loopback and private axons)"
+                    "pass external_ip=... to the API, --dendrite.external_ip to the example client "
+                    "(or query only loopback and private axons)"
                 ) from exc
             self.external_ip, self._ip_known = ip, True
 

@@ -65,9 +65,9 @@ class PromptAPI(SubnetsAPI):
 
     shape: ClassVar[_dendrite.Shape] = _dendrite.Shape(
         fields=("completion", "model"),
-        max_bytes=None,
+        max_bytes=8388608,
     )
-    """What an answer may hold: its response fields, and their size limit in bytes (None: the default's)."""
+    """What an answer may hold: its response fields, and their size limit in bytes (from the schema, else the default)."""
 
     def __init__(
         self,
@@ -81,7 +81,7 @@ class PromptAPI(SubnetsAPI):
         external_ip: This machine's public IP as sent to miners. None: looked up
             at the first call to a public axon, never for loopback or private ones.
         max_answer_bytes: The most bytes of response fields read from one miner's
-            answer (None: `shape.max_bytes`, else `_dendrite.DEFAULT_MAX_ANSWER_BYTES`).
+            answer (None: `shape.max_bytes`).
         """
         # Not SubnetsAPI.__init__: its bt.Dendrite looks the public IP up at once.
         self.wallet = wallet

@@ -68,9 +68,9 @@ class TranslateAPI(SubnetsAPI):
 
     shape: ClassVar[_dendrite.Shape] = _dendrite.Shape(
         fields=("translations",),
-        max_bytes=None,
+        max_bytes=8388608,
     )
-    """What an answer may hold: its response fields, and their size limit in bytes (None: the default's)."""
+    """What an answer may hold: its response fields, and their size limit in bytes (from the schema, else the default)."""
 
     def __init__(
         self,
@@ -84,7 +84,7 @@ class TranslateAPI(SubnetsAPI):
         external_ip: This machine's public IP as sent to miners. None: looked up
             at the first call to a public axon, never for loopback or private ones.
         max_answer_bytes: The most bytes of response fields read from one miner's
-            answer (None: `shape.max_bytes`, else `_dendrite.DEFAULT_MAX_ANSWER_BYTES`).
+            answer (None: `shape.max_bytes`).
         """
         # Not SubnetsAPI.__init__: its bt.Dendrite looks the public IP up at once.
         self.wallet = wallet
@@ -196,9 +196,9 @@ class DetectLanguageAPI(SubnetsAPI):
 
     shape: ClassVar[_dendrite.Shape] = _dendrite.Shape(
         fields=("language", "confidence"),
-        max_bytes=56,
+        max_bytes=4224,
     )
-    """What an answer may hold: its response fields, and their size limit in bytes (None: the default's)."""
+    """What an answer may hold: its response fields, and their size limit in bytes (from the schema, else the default)."""
 
     def __init__(
         self,
@@ -212,7 +212,7 @@ class DetectLanguageAPI(SubnetsAPI):
         external_ip: This machine's public IP as sent to miners. None: looked up
             at the first call to a public axon, never for loopback or private ones.
         max_answer_bytes: The most bytes of response fields read from one miner's
-            answer (None: `shape.max_bytes`, else `_dendrite.DEFAULT_MAX_ANSWER_BYTES`).
+            answer (None: `shape.max_bytes`).
         """
         # Not SubnetsAPI.__init__: its bt.Dendrite looks the public IP up at once.
         self.wallet = wallet

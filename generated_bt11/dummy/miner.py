@@ -2,7 +2,9 @@
 # change the schema and run `subnet-apigen` again.
 """Miner for the `dummy` subnet over signed HTTP (bittensor 11).
 
-A FastAPI app with one `POST /<Synapse>` route per synapse, behind `_server.Gate`:
+A FastAPI app with one `POST /<Synapse>` route per synapse (the OpenAPI document and `/docs`
+describe them), behind `_server.Gate`, which answers them itself through the same `*_answer`
+functions the routes call:
 what the headers decide is decided before the body is read (401 for a bad btauth/1
 version, signature shape, stale or replayed request; 403 for another receiver or a
 blacklisted caller), a body over the route's limit gets 413, a body too slow 408, a
@@ -19,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import bittensor as bt
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Response
 
 from . import _server
 from ._v10bridge import V10Bridge  # the migration bridge: bittensor 10 dendrites
@@ -35,8 +37,8 @@ MAX_BODY: dict[str, int] = {
 """Each route's request-size limit in bytes, from the schema's bounds (`--max-body-bytes` overrides them all)."""
 
 
-def verified_caller(request: Request) -> str:
-    """The caller's hotkey, verified by `_server.Gate` before the route runs."""
+async def verified_caller(request: Request) -> str:
+    """The caller's hotkey, verified by `_server.Gate` before the route runs (async: no thread hop)."""
     caller: str = request.scope[_server.CALLER]
     return caller
 
@@ -62,19 +64,27 @@ def build_app(
     )
     overrides = handlers or {}
 
+    async def dummy__answer(request: DummyRequest, caller: str) -> Response:
+        forward = overrides.get("Dummy", dummy_handlers.forward)
+        response: DummyResponse = await forward(request, caller)
+        return _server.json_answer(response)
+
     @app.post(
         "/Dummy",
         response_model=DummyResponse,
         operation_id="Dummy",
         summary="The template's dummy protocol.",
     )
-    async def dummy(body: DummyRequest, caller: Caller) -> DummyResponse:
-        forward = overrides.get("Dummy", dummy_handlers.forward)
-        response: DummyResponse = await forward(body, caller)
-        return response
+    async def dummy(body: DummyRequest, caller: Caller) -> Response:
+        return await dummy__answer(body, caller)
 
     routes = {
-        "/Dummy": _server.Route(MAX_BODY["/Dummy"], dummy_handlers),
+        "/Dummy": _server.Route(
+            MAX_BODY["/Dummy"],
+            dummy_handlers,
+            DummyRequest,
+            dummy__answer,
+        ),
     }
     app.state.refusals = refusals = _server.Refusals(limits.log_interval)
     nonces = nonce_store or _server.MemoryNonces(limits.nonce_retention())
