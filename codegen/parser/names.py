@@ -37,6 +37,7 @@ CLIENT_OPTIONS = {
     "wallet_hotkey": "--wallet.hotkey",
     "wallet_path": "--wallet.path",
     "dendrite_external_ip": "--dendrite.external_ip",
+    "wire": "--wire",  # the bittensor 11 client's (btauth/1 or bittensor 10's wire)
 }
 # Module-level names of the generated modules, which import every enum, model and synapse
 # name next to their own (tests/test_properties.py checks this list against the templates).
@@ -56,7 +57,10 @@ GENERATED_NAMES = frozenset(
     "Iterator JSONResponse Keypair Miner PROMPT_STREAM Path Protocol REQUESTS RequestValidationError Response "
     "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple Caller MAX_BODY ROUTE BODY LIMITS Running Wallet Pool TypeAlias StreamingResponse "
     # the bittensor 11 target's api.py, protocol.py and tests
-    "Self TracebackType R DTYPES MAX_DIMENSIONS GetJsonSchemaHandler JsonSchemaValue Events MinerFailed".split()
+    "Self TracebackType R DTYPES MAX_DIMENSIONS GetJsonSchemaHandler JsonSchemaValue Events MinerFailed "
+    # the migration bridge (_v10bridge.py and its test)
+    "V10Bridge V10Synapse Wire V10Fallback MAX_TIMEOUT V10_FIELDS_BYTES V10_HOTKEYS ASGIApp Receive "
+    "Scope Limits NonceStore Mapping".split()
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
 PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through

@@ -27,7 +27,7 @@ from bittensor import http_auth
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from ._v10bridge import Ask  # the migration bridge: bittensor 10 axons
+    from ._v10bridge import V10Fallback  # the migration bridge: bittensor 10 axons
 
 R = TypeVar("R", bound=BaseModel)
 C = TypeVar("C")
@@ -239,7 +239,7 @@ async def post(
     timeout: float,
     max_bytes: int,
     retries: int = CONNECT_RETRIES,
-    ask: "Ask | None" = None,
+    ask: "V10Fallback | None" = None,
 ) -> Outcome[R]:
     """One miner's Outcome, its whole answer read under one deadline and at most `max_bytes` of it."""
     start = time.monotonic()
@@ -341,7 +341,7 @@ async def post_all(
     max_bytes: int,
     enough: int | None = None,
     retries: int = CONNECT_RETRIES,
-    ask: "Ask | None" = None,
+    ask: "V10Fallback | None" = None,
 ) -> list[Outcome[R]]:
     """POST `body` to every axon concurrently over the pool, each signed for its receiver.
 

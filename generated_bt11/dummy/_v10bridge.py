@@ -11,7 +11,7 @@ btauth/1 route; the answer is the synapse as JSON with the `bt_header_*`
 headers a bittensor 10 dendrite reads. A request without `bt_header_*` headers
 passes through untouched.
 
-Client side: `Ask`, which the API classes hand to the transport: with
+Client side: `V10Fallback`, which the API classes hand to the transport: with
 `wire="auto"` a miner is asked over btauth/1 first and, when it answers the way
 a bittensor 10 axon does (any `bt_header_axon_*` header), asked once more in the
 v10 form; its hotkey is remembered so later calls go straight to v10.
@@ -51,7 +51,7 @@ Handler = Callable[[Any, str], Awaitable[Any]]
 
 log = logging.getLogger(__name__)
 
-ALLOWED_DELTA_NS = 4_000_000_000
+_ALLOWED_DELTA_NS = 4_000_000_000
 """bittensor 10 accepts a first nonce this much older than `now - timeout` (axon_utils.ALLOWED_DELTA)."""
 
 MAX_TIMEOUT = 60.0
@@ -70,7 +70,7 @@ def version_as_int(version: str) -> int:
     return major * 1_000_000 + minor * 1_000 + patch
 
 
-VERSION = version_as_int(bt.__version__)
+_VERSION = version_as_int(bt.__version__)
 """What this side reports as its bittensor version (bittensor 11's; bittensor 10 only needs >= 7.2.0)."""
 
 
@@ -85,7 +85,7 @@ def body_hash(values: Mapping[str, Any], fields: Iterable[str]) -> str:
 
 
 @dataclass(frozen=True)
-class Synapse:
+class V10Synapse:
     """One synapse as bittensor 10 carries it."""
 
     name: str
@@ -100,11 +100,11 @@ class Synapse:
     blacklist: Callable[[str], bool]
 
 
-def synapses(overrides: Mapping[str, Handler] | None = None) -> dict[str, Synapse]:
+def synapses(overrides: Mapping[str, Handler] | None = None) -> dict[str, V10Synapse]:
     """Every synapse of the subnet by name, with its handlers (`overrides` by synapse name)."""
     chosen = overrides or {}
     return {
-        "Dummy": Synapse(
+        "Dummy": V10Synapse(
             "Dummy",
             DummyRequest,
             DummyResponse,
@@ -117,8 +117,8 @@ def synapses(overrides: Mapping[str, Handler] | None = None) -> dict[str, Synaps
 
 SYNAPSES = synapses()
 
-TERMINAL_INTS = ("status_code", "port", "version", "nonce")
-TERMINAL_FIELDS = (
+_TERMINAL_INTS = ("status_code", "port", "version", "nonce")
+_TERMINAL_FIELDS = (
     "status_code",
     "status_message",
     "process_time",
@@ -133,7 +133,7 @@ TERMINAL_FIELDS = (
 """bittensor 10's TerminalInfo, in its order."""
 
 
-class Refused(Exception):
+class _Refused(Exception):
     """A bittensor 10 request refused with `status` and bittensor 10's message."""
 
     def __init__(self, status: int, message: str) -> None:
@@ -142,7 +142,7 @@ class Refused(Exception):
         self.message = message
 
 
-class Terminal(BaseModel):
+class _Terminal(BaseModel):
     """bittensor 10's TerminalInfo: one side of a call."""
 
     status_code: int | None = None
@@ -160,16 +160,16 @@ class Terminal(BaseModel):
 def sent_terminal(value: Any) -> dict[str, Any]:
     """A TerminalInfo from a request body: its known fields where they validate, else none."""
     try:
-        return Terminal.model_validate(value).model_dump()
+        return _Terminal.model_validate(value).model_dump()
     except ValidationError:
-        return Terminal().model_dump()
+        return _Terminal().model_dump()
 
 
 def terminal(headers: Mapping[str, str], prefix: str) -> dict[str, Any]:
     """One side's TerminalInfo from `bt_header_<side>_*` headers (Synapse.from_headers). Unparseable: a
     ValueError, which bittensor 10 answers 500 (its SynapseParsingError is not one it maps to 400).
     """
-    out: dict[str, Any] = dict.fromkeys(TERMINAL_FIELDS)
+    out: dict[str, Any] = dict.fromkeys(_TERMINAL_FIELDS)
     for key, value in headers.items():
         name = key[len(prefix) :] if key.startswith(prefix) else ""
         if name not in out:
@@ -177,7 +177,7 @@ def terminal(headers: Mapping[str, str], prefix: str) -> dict[str, Any]:
         try:
             out[name] = (
                 int(value)
-                if name in TERMINAL_INTS
+                if name in _TERMINAL_INTS
                 else float(value) if name == "process_time" else value
             )
         except ValueError:
@@ -249,7 +249,7 @@ class V10Bridge:
         self.max_body = max_body + V10_FIELDS_BYTES
         self.max_timeout = min(
             MAX_TIMEOUT,
-            limits.nonce_retention() - ALLOWED_DELTA_NS / 1e9,
+            limits.nonce_retention() - _ALLOWED_DELTA_NS / 1e9,
         )
         self.uuid = str(uuid.uuid4())
         # "<hotkey>:<uuid>" -> the last nonce accepted from that dendrite, as bittensor 10 keeps them.
@@ -269,19 +269,19 @@ class V10Bridge:
             for k, v in scope["headers"]
         }
         name = str(scope["path"]).split("/")[1] if "/" in str(scope["path"]) else ""
-        dendrite = dict.fromkeys(TERMINAL_FIELDS)
-        axon: dict[str, Any] = dict.fromkeys(TERMINAL_FIELDS)
+        dendrite = dict.fromkeys(_TERMINAL_FIELDS)
+        axon: dict[str, Any] = dict.fromkeys(_TERMINAL_FIELDS)
         timeout: Any = headers.get("timeout")
         synapse = self.synapses.get(name)
         try:
             if synapse is None:
-                raise Refused(
+                raise _Refused(
                     404,
                     f"Synapse name '{name}' not found. Available synapses {sorted(self.synapses)}",
                 )
             forward = synapse.forward
             if forward is None:
-                raise Refused(
+                raise _Refused(
                     501,
                     f"Synapse '{name}' is not served to bittensor 10 dendrites by this miner",
                 )
@@ -289,7 +289,7 @@ class V10Bridge:
             axon = terminal(headers, "bt_header_axon_")
             timeout = None if timeout is None else float(timeout)
             axon.update(
-                version=VERSION,
+                version=_VERSION,
                 uuid=self.uuid,
                 nonce=time.time_ns(),
                 status_code=100,
@@ -298,7 +298,7 @@ class V10Bridge:
             dendrite.update(ip=client[0], port=client[1])
             caller = dendrite["hotkey"]
             if isinstance(caller, str) and synapse.blacklist(caller):
-                raise Refused(
+                raise _Refused(
                     403,
                     "Forbidden. Key is blacklisted: caller is blacklisted.",
                 )
@@ -307,7 +307,7 @@ class V10Bridge:
                 async with asyncio.timeout(self.limits.body_timeout):
                     body = await read_body(scope, receive, self.max_body)
             except TimeoutError:
-                raise Refused(
+                raise _Refused(
                     408,
                     f"Request body not received within {self.limits.body_timeout:g} s",
                 ) from None
@@ -315,7 +315,7 @@ class V10Bridge:
                 synapse, body, headers.get("computed_body_hash", "")
             )
             answer = await forward(request, str(caller))
-        except Refused as refusal:
+        except _Refused as refusal:
             axon.update(
                 status_code=refusal.status,
                 status_message=refusal.message,
@@ -358,7 +358,7 @@ class V10Bridge:
         )
         key = f"{hotkey}:{caller_uuid}"
         if nonce is None:
-            raise Refused(401, "Not Verified with error: Missing Nonce")
+            raise _Refused(401, "Not Verified with error: Missing Nonce")
         now = time.time_ns()
         # The post-7.2 rule for every caller (bittensor 10 skips the window for older or unknown versions),
         # counting a timeout between 0 and max_timeout (bittensor 10 counts any, NaN included: no window).
@@ -367,29 +367,29 @@ class V10Bridge:
             if timeout is not None and math.isfinite(timeout)
             else 0.0
         )
-        window_ns = ALLOWED_DELTA_NS + int(counted * 1_000_000_000)
+        window_ns = _ALLOWED_DELTA_NS + int(counted * 1_000_000_000)
         last = self.nonces.get(key)
         if last is None and nonce <= now - window_ns:
-            raise Refused(
+            raise _Refused(
                 401,
                 f"Not Verified with error: Nonce is too old: acceptable delta is {window_ns / 1e9:.2f} seconds "
                 f"but request was {(now - nonce) / 1e9:.2f} seconds old",
             )
         if last is not None and nonce <= last:
-            raise Refused(
+            raise _Refused(
                 401,
                 "Not Verified with error: Nonce is too old, a newer one was last processed",
             )
         signature = dendrite["signature"]
         if not signature:
-            raise Refused(401, "Not Verified with error: Missing Signature")
+            raise _Refused(401, "Not Verified with error: Missing Signature")
         message = f"{nonce}.{hotkey}.{self.hotkey}.{caller_uuid}.{computed_body_hash}"
         try:
             raw = bytes.fromhex(signature[2:]) if signature.startswith("0x") else None
         except ValueError:
             raw = None
         if raw is None:
-            raise Refused(
+            raise _Refused(
                 401,
                 "Not Verified with error: Invalid signature format. Expected hex string.",
             )
@@ -400,9 +400,9 @@ class V10Bridge:
         except (
             ValueError
         ) as exc:  # an undecodable hotkey, a signature of the wrong length
-            raise Refused(401, f"Not Verified with error: {exc}") from None
+            raise _Refused(401, f"Not Verified with error: {exc}") from None
         if not valid:
-            raise Refused(
+            raise _Refused(
                 401,
                 f"Not Verified with error: Signature mismatch with {message} and {signature}",
             )
@@ -410,22 +410,22 @@ class V10Bridge:
             try:
                 claimed = await self.store.claim(f"v10:{hotkey}:{caller_uuid}", nonce)
             except Exception:
-                raise Refused(503, "Nonce store unavailable") from None
+                raise _Refused(503, "Nonce store unavailable") from None
             if not claimed:  # accepted by another worker of this miner
-                raise Refused(
+                raise _Refused(
                     401,
                     "Not Verified with error: Nonce is too old, a newer one was last processed",
                 )
         if (
             len(self.nonces) >= 100_000
         ):  # forget keys whose last nonce no window can reach any more
-            oldest = now - ALLOWED_DELTA_NS - int(self.max_timeout * 1_000_000_000)
+            oldest = now - _ALLOWED_DELTA_NS - int(self.max_timeout * 1_000_000_000)
             self.nonces = {k: v for k, v in self.nonces.items() if v > oldest}
         self.nonces[key] = nonce
 
     def answer(
         self,
-        synapse: Synapse,
+        synapse: V10Synapse,
         body: dict[str, Any],
         request: BaseModel,
         answer: BaseModel,
@@ -491,24 +491,24 @@ async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
     """The request body, refused with 413 past `limit` bytes (announced or received)."""
     for key, value in scope["headers"]:
         if key == b"content-length" and value.isdigit() and int(value) > limit:
-            raise Refused(413, f"Request body over {limit} bytes")
+            raise _Refused(413, f"Request body over {limit} bytes")
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise Refused(400, "Client disconnected")
+            raise _Refused(400, "Client disconnected")
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise Refused(413, f"Request body over {limit} bytes")
+            raise _Refused(413, f"Request body over {limit} bytes")
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
 
 
 def parse(
-    synapse: Synapse,
+    synapse: V10Synapse,
     raw: bytes,
     sent_hash: str,
 ) -> tuple[dict[str, Any], BaseModel, str]:
@@ -529,7 +529,7 @@ def parse(
 
 # ---- client side ------------------------------------------------------------------------------
 
-CALLER_UUID = str(uuid.uuid4())
+_CALLER_UUID = str(uuid.uuid4())
 """This process's dendrite uuid: bittensor 10 axons order nonces per (hotkey, uuid)."""
 
 V10_HOTKEYS: set[str] = set()
@@ -551,7 +551,7 @@ def answered_as_v10(headers: Mapping[str, str]) -> bool:
 
 
 @dataclass
-class Ask:
+class V10Fallback:
     """One query's request, ready for either wire (the API classes build it; the transport uses it)."""
 
     name: str
@@ -583,16 +583,16 @@ class Ask:
         synapse = SYNAPSES[self.name]
         hashed = body_hash(self.request.model_dump(), synapse.hash_fields)
         signer = bt.resolve_signer(wallet, role="hotkey")
-        dendrite: dict[str, Any] = dict.fromkeys(TERMINAL_FIELDS)
+        dendrite: dict[str, Any] = dict.fromkeys(_TERMINAL_FIELDS)
         dendrite.update(
-            version=VERSION,
+            version=_VERSION,
             nonce=next_nonce(),
-            uuid=CALLER_UUID,
+            uuid=_CALLER_UUID,
             hotkey=signer.ss58_address,
         )
-        message = f"{dendrite['nonce']}.{dendrite['hotkey']}.{axon.hotkey}.{CALLER_UUID}.{hashed}"
+        message = f"{dendrite['nonce']}.{dendrite['hotkey']}.{axon.hotkey}.{_CALLER_UUID}.{hashed}"
         dendrite["signature"] = "0x" + bytes(signer.sign(message.encode())).hex()
-        target: dict[str, Any] = dict.fromkeys(TERMINAL_FIELDS)
+        target: dict[str, Any] = dict.fromkeys(_TERMINAL_FIELDS)
         target.update(ip=axon.ip, port=axon.port, hotkey=axon.hotkey)
         body = {
             "name": self.name,
@@ -619,7 +619,7 @@ class Ask:
         max_bytes: int,
         start: float,
     ) -> Outcome[R]:
-        """Ask one bittensor 10 axon, as a bittensor 10 Dendrite.call does, within `timeout` seconds and
+        """V10Fallback one bittensor 10 axon, as a bittensor 10 Dendrite.call does, within `timeout` seconds and
         reading at most `max_bytes`; never raises for the miner's faults. `start`: for the latency.
         """
         timeout = max(timeout, 0.0)

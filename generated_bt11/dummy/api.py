@@ -122,7 +122,7 @@ class DummyAPI:
             self.max_bytes if max_bytes is None else max_bytes,
             _transport.needed(len(targets), min_answers, quorum),
             self.retries,
-            _v10bridge.Ask("Dummy", request, self.wire),  # bittensor 10 axons
+            _v10bridge.V10Fallback("Dummy", request, self.wire),  # bittensor 10 axons
         )
 
     async def __call__(

@@ -143,7 +143,7 @@ class StoreAPI:
             self.max_bytes if max_bytes is None else max_bytes,
             _transport.needed(len(targets), min_answers, quorum),
             self.retries,
-            _v10bridge.Ask("Store", request, self.wire),  # bittensor 10 axons
+            _v10bridge.V10Fallback("Store", request, self.wire),  # bittensor 10 axons
         )
 
     async def __call__(
@@ -282,7 +282,9 @@ class RetrieveAPI:
             self.max_bytes if max_bytes is None else max_bytes,
             _transport.needed(len(targets), min_answers, quorum),
             self.retries,
-            _v10bridge.Ask("Retrieve", request, self.wire),  # bittensor 10 axons
+            _v10bridge.V10Fallback(
+                "Retrieve", request, self.wire
+            ),  # bittensor 10 axons
         )
 
     async def __call__(

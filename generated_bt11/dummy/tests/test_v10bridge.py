@@ -22,7 +22,7 @@ from dummy.api import DummyAPI
 from dummy.protocol import DummyRequest, DummyResponse
 
 from .conftest import Miner
-from .test_dummy import REQUEST as DUMMY_REQUEST, answer as dummy_answer
+from .test_dummy import REQUEST as dummy_request, answer as dummy_answer
 
 
 async def forward_dummy(request: DummyRequest, caller: str) -> DummyResponse:
@@ -31,11 +31,11 @@ async def forward_dummy(request: DummyRequest, caller: str) -> DummyResponse:
 
 async def same_over_both_wires_dummy(miner: Miner, validator: Keypair) -> None:
     over_btauth = await DummyAPI(validator, wire="btauth")(
-        axons=[miner.endpoint], **DUMMY_REQUEST
+        axons=[miner.endpoint], **dummy_request
     )
     api = DummyAPI(validator, wire="v10")
-    assert await api(axons=[miner.endpoint], **DUMMY_REQUEST) == over_btauth
-    [outcome] = await api.query([miner.endpoint], api.prepare_synapse(**DUMMY_REQUEST))
+    assert await api(axons=[miner.endpoint], **dummy_request) == over_btauth
+    [outcome] = await api.query([miner.endpoint], api.prepare_synapse(**dummy_request))
     assert outcome.ok, outcome.reason
     assert outcome.response == dummy_answer(0)
 
@@ -59,8 +59,8 @@ async def v10_status(
 ) -> tuple[int, str | None]:
     """Send one v10 request (as a bittensor 10 Dendrite builds it) for the miner `hotkey`, changed by `change`:
     the HTTP status and the bittensor 10 status header."""
-    request = DummyRequest.model_validate(DUMMY_REQUEST)
-    ask = _v10bridge.Ask("Dummy", request, "v10")
+    request = DummyRequest.model_validate(dummy_request)
+    ask = _v10bridge.V10Fallback("Dummy", request, "v10")
     headers, body = ask.build(validator, Endpoint("127.0.0.1", 0, hotkey), 10.0)
     change(headers, body)
     reply = await client.post(

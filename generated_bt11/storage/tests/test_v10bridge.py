@@ -27,8 +27,8 @@ from storage.protocol import (
 )
 
 from .conftest import Miner
-from .test_store import REQUEST as STORE_REQUEST, answer as store_answer
-from .test_retrieve import REQUEST as RETRIEVE_REQUEST, answer as retrieve_answer
+from .test_store import REQUEST as store_request, answer as store_answer
+from .test_retrieve import REQUEST as retrieve_request, answer as retrieve_answer
 
 
 async def forward_store(request: StoreRequest, caller: str) -> StoreResponse:
@@ -41,23 +41,23 @@ async def forward_retrieve(request: RetrieveRequest, caller: str) -> RetrieveRes
 
 async def same_over_both_wires_store(miner: Miner, validator: Keypair) -> None:
     over_btauth = await StoreAPI(validator, wire="btauth")(
-        axons=[miner.endpoint], **STORE_REQUEST
+        axons=[miner.endpoint], **store_request
     )
     api = StoreAPI(validator, wire="v10")
-    assert await api(axons=[miner.endpoint], **STORE_REQUEST) == over_btauth
-    [outcome] = await api.query([miner.endpoint], api.prepare_synapse(**STORE_REQUEST))
+    assert await api(axons=[miner.endpoint], **store_request) == over_btauth
+    [outcome] = await api.query([miner.endpoint], api.prepare_synapse(**store_request))
     assert outcome.ok, outcome.reason
     assert outcome.response == store_answer(0)
 
 
 async def same_over_both_wires_retrieve(miner: Miner, validator: Keypair) -> None:
     over_btauth = await RetrieveAPI(validator, wire="btauth")(
-        axons=[miner.endpoint], **RETRIEVE_REQUEST
+        axons=[miner.endpoint], **retrieve_request
     )
     api = RetrieveAPI(validator, wire="v10")
-    assert await api(axons=[miner.endpoint], **RETRIEVE_REQUEST) == over_btauth
+    assert await api(axons=[miner.endpoint], **retrieve_request) == over_btauth
     [outcome] = await api.query(
-        [miner.endpoint], api.prepare_synapse(**RETRIEVE_REQUEST)
+        [miner.endpoint], api.prepare_synapse(**retrieve_request)
     )
     assert outcome.ok, outcome.reason
     assert outcome.response == retrieve_answer(0)
@@ -83,8 +83,8 @@ async def v10_status(
 ) -> tuple[int, str | None]:
     """Send one v10 request (as a bittensor 10 Dendrite builds it) for the miner `hotkey`, changed by `change`:
     the HTTP status and the bittensor 10 status header."""
-    request = StoreRequest.model_validate(STORE_REQUEST)
-    ask = _v10bridge.Ask("Store", request, "v10")
+    request = StoreRequest.model_validate(store_request)
+    ask = _v10bridge.V10Fallback("Store", request, "v10")
     headers, body = ask.build(validator, Endpoint("127.0.0.1", 0, hotkey), 10.0)
     change(headers, body)
     reply = await client.post(
