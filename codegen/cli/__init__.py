@@ -256,12 +256,12 @@ def hold(out: Path, *, write: bool) -> Iterator[None]:
 generate.context_class = ImpliedContext
 
 
-@main.command()
+@main.command("breaking")
 @click.argument("schemas", nargs=-1, metavar="OLD NEW | SCHEMA... --against REF")
 @click.option("--against", metavar="REF", help="Compare each SCHEMA with itself as committed at this git ref (e.g. origin/main).")
 @click.option("--api", "fail_on_api", is_flag=True, help="Also exit 1 for changes that only break Python code using the generated package.")
 @click.pass_context
-def breaking(ctx: click.Context, schemas: tuple[str, ...], against: str | None, fail_on_api: bool) -> None:
+def breaking_command(ctx: click.Context, schemas: tuple[str, ...], against: str | None, fail_on_api: bool) -> None:
     """Report protocol changes that break older miners or validators.
 
     Validators and miners upgrade at different times; a breaking change makes
