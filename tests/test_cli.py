@@ -140,3 +140,19 @@ def test_diff_opens_with_the_change_not_the_manifest(tmp_path: Path) -> None:
     assert files[0] != "dummy/.subnet-apigen.json" and files[-1] == "dummy/.subnet-apigen.json", files
     first = diff.stdout.split("\n+++ ", 2)[1]
     assert "The number to double!" in first, first
+
+
+def test_breaking_runs_in_a_fresh_interpreter(tmp_path: Path) -> None:
+    """`breaking` as users run it: a new process, where nothing imported codegen.cli.breaking first
+    (the command's function once shadowed that module)."""
+    import os
+    import subprocess
+    import sys
+
+    old = write(tmp_path, (SCHEMAS / "dummy.yaml").read_text(), "old.yaml")
+    new = write(tmp_path, (SCHEMAS / "dummy.yaml").read_text().replace("type: int\n        description: The number", "type: int\n        ge: 1\n        description: The number"), "new.yaml")
+    proc = subprocess.run(
+        [sys.executable, "-m", "codegen", "breaking", str(old), str(new)],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "SUBNET_APIGEN_SERVER": "off"},
+    )
+    assert proc.returncode == 1 and "breaking [constraint-tightened]" in proc.stdout, proc.stdout + proc.stderr
