@@ -33,6 +33,7 @@ import base64
 import collections
 import ipaddress
 import json
+import math
 import socket
 import sys
 import time
@@ -291,7 +292,7 @@ class Dendrite(bt.Dendrite):
                     url,
                     headers=_headers(synapse),
                     data=body,
-                    timeout=aiohttp.ClientTimeout(total=timeout),
+                    timeout=_client_timeout(timeout),
                 ) as response:
                     status, headers = response.status, response.headers
                     raw = await read_body(
@@ -343,9 +344,12 @@ class Dendrite(bt.Dendrite):
                 url,
                 headers=_headers(synapse),
                 data=body,
-                timeout=aiohttp.ClientTimeout(total=timeout),
+                timeout=_client_timeout(timeout),
             ) as response:
-                capped = cast(aiohttp.ClientResponse, CappedResponse(response, limit))
+                capped = cast(
+                    aiohttp.ClientResponse,
+                    CappedResponse(response, limit, deadline),
+                )
                 pieces = cast(
                     AsyncIterator[Any],
                     streaming.process_streaming_response(capped),
@@ -436,6 +440,11 @@ def _fail(synapse: bt.Synapse, code: int, message: str) -> None:
     if synapse.dendrite is None:
         synapse.dendrite = bt.TerminalInfo()
     synapse.dendrite.status_code, synapse.dendrite.status_message = code, message
+
+
+def _client_timeout(seconds: float) -> aiohttp.ClientTimeout:
+    """`seconds` for the whole request, to the millisecond (aiohttp rounds deadlines over 5 s up to the next second)."""
+    return aiohttp.ClientTimeout(total=seconds, ceil_threshold=math.inf)
 
 
 def _info(target: AxonTarget) -> bt.AxonInfo:
@@ -559,11 +568,17 @@ class _CappedContent:
 
 
 class CappedResponse:
-    """A streamed answer, as the synapse's `process_streaming_response` reads it: at most `limit` bytes."""
+    """A streamed answer, as the synapse's `process_streaming_response` reads it: at most `limit` bytes, by `deadline`."""
 
-    def __init__(self, response: aiohttp.ClientResponse, limit: int) -> None:
+    def __init__(
+        self,
+        response: aiohttp.ClientResponse,
+        limit: int,
+        deadline: float | None = None,
+    ) -> None:
         self._response = response
         self.limit = limit
+        self.deadline = deadline  # the event loop's clock
         self.content = _CappedContent(response, limit)
 
     @property
