@@ -230,7 +230,7 @@ def throughput(package: Path, rounds: int, seconds: float, concurrency: int) -> 
             try:
                 # warm-up, then the measured run, each with requests signed just before
                 asyncio.run(load(server.port, signed_requests(500, bob, body), concurrency, 1.0))
-                requests = signed_requests(int(seconds * 4000), bob, body)
+                requests = signed_requests(int(seconds * 6000), bob, body)
                 runs[kind].append(asyncio.run(load(server.port, requests, concurrency, seconds)))
             finally:
                 server.stop()

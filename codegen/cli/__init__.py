@@ -137,6 +137,8 @@ def note(line: str) -> None:
 
 
 ROLE_HELP = "Python input: set a field's role, e.g. --role Dummy.dummy_output=response (repeatable; overrides the inferred one)."
+SCAN_HELP = "Python input: also read this folder's validator and miner code for evidence of each field's role (repeatable; the protocol's own package is always read)."
+STRICT_HELP = "Python input: a synapse that can't be generated (or can't be queried on bittensor 10) is an error, not a warning; exit 2 and write nothing."
 
 
 def fail(exc: InputError) -> None:
@@ -157,8 +159,10 @@ def fail(exc: InputError) -> None:
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of what would change.")
 @click.option("--bittensor", type=click.Choice(["10", "11"]), default="10", show_default=True, help="bittensor major version to target: 10 (Synapse/Axon/Dendrite) or 11 (signed HTTP, btauth/1).")
 @click.option("--role", "roles", multiple=True, metavar="SYNAPSE.FIELD=ROLE", help=ROLE_HELP)
+@click.option("--scan", "scan", multiple=True, metavar="DIR", help=SCAN_HELP)
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
 @click.pass_context
-def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool, bittensor: str, roles: tuple[str, ...]) -> None:
+def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool, bittensor: str, roles: tuple[str, ...], scan: tuple[str, ...], strict: bool) -> None:
     """Generate a typed bittensor client package from each SCHEMA.
 
     SCHEMA is a YAML description of a subnet's synapses, or Python input: a
@@ -177,7 +181,7 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
         raise click.UsageError('give SCHEMA..., or list them in ./pyproject.toml: [tool.subnet-apigen] schemas = ["schemas/*.yaml"]')
     complete = ctx.get_parameter_source("schemas") is ParameterSource.DEFAULT_MAP
     # Every option that shapes the output or the report: together they key the up-to-date stamp.
-    options = {"subnet": subnet, "bittensor": bittensor, "roles": list(roles), "complete": complete}
+    options = {"subnet": subnet, "bittensor": bittensor, "roles": list(roles), "complete": complete, "scan": list(scan), "strict": strict}
     if not show_diff:
         with hold(out, write=False):
             known = stamp.fresh(list(schemas), out, options)
@@ -194,12 +198,13 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
     from codegen.output import writer
 
     try:
-        specs = pipeline.load_all(list(schemas), subnet, roles, None if check or show_diff else note)
+        specs = pipeline.load_all(list(schemas), subnet, roles, None if check or show_diff else note, strict, scan)
         packages = pipeline.build(specs, bittensor)
     except InputError as exc:
         fail(exc)
     # From planning to the stamp, no other run may change the tree (nor read it half-written).
     ctx.with_resource(hold(out, write=not (check or show_diff)))
+    skipped = [line for spec in specs for line in spec.warnings]
     plan = writer.plan(out, packages, {spec.name: spec.source for spec in specs}, prune=complete)
     if plan.conflicts:
         for problem in plan.conflicts:
@@ -207,7 +212,7 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
         click.echo("nothing written: subnet-apigen never overwrites or removes a file it did not write", err=True)
         sys.exit(2)
     outdated = gap.check(out, packages)
-    warnings = [str(problem) for problem in plan.warnings + outdated]
+    warnings = skipped + [str(problem) for problem in plan.warnings + outdated]
     if outdated:
         warnings.append("hint: your files under hooks/ and handlers/ are never overwritten; update them, or move one away to get the current default")
     for line in warnings:

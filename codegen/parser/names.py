@@ -54,7 +54,7 @@ GENERATED_NAMES = frozenset(
     # capitalised module-level names of the miner, streaming, tensor and test modules
     "AsyncIterable AsyncIterator Awaitable CHUNKS Chunk ClientResponse DOCUMENT Frames GetCoreSchemaHandler "
     "Iterator JSONResponse Keypair Miner PROMPT_STREAM Path Protocol REQUESTS RequestValidationError Response "
-    "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple Pool TypeAlias StreamingResponse "
+    "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple Caller MAX_BODY ROUTE BODY LIMITS Running Wallet Pool TypeAlias StreamingResponse "
     # the bittensor 11 target's api.py, protocol.py and tests
     "Self TracebackType C R DTYPES MAX_DIMENSIONS GetJsonSchemaHandler JsonSchemaValue Events MinerFailed".split()
 )

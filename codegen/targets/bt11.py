@@ -16,7 +16,7 @@ from codegen.targets.target import Target
 
 
 def runtime_modules(spec: SubnetSpec) -> list[str]:
-    return ["_transport.py", "_server.py"]
+    return ["_transport.py", "_server.py", "_v10bridge.py"]  # _v10bridge: bittensor 10's wire, for the migration
 
 
 def requirements(spec: SubnetSpec) -> list[str]:
@@ -99,6 +99,12 @@ def bt11_value(text: str, s: SynapseSpec) -> str:
     return text if s.deserialize else re.sub(rf"\b{s.name}\b", f"{s.name}Response", text)
 
 
+def v10_synapses(spec: SubnetSpec) -> list[SynapseSpec]:
+    """The synapses the package also serves and sends over bittensor 10's wire (_v10bridge.py).
+    A filter, not a SubnetSpec property: the render memo digests those, and this one lists synapses."""
+    return [s for s in spec.synapses if s.v10_bridge]
+
+
 def bt11_hook_imports(s: SynapseSpec) -> list[str]:
     names = set(hook_imports(s)) - {s.name} | {f"{s.name}Request"}
     if s.deserialize is None:
@@ -110,7 +116,7 @@ TARGET = Target(
     major="11",
     templates="bt11/",
     runtime_modules=runtime_modules,
-    test_modules=("test_openapi.py", "test_transport.py", "test_miner.py"),
+    test_modules=("test_openapi.py", "test_transport.py", "test_miner.py", "test_v10bridge.py"),
     requirements=requirements,
     takes_python_input=False,
     data_files=data_files,
@@ -121,6 +127,7 @@ TARGET = Target(
         "bt11_route_models": bt11_route_models,
         "bt11_hook_imports": bt11_hook_imports,
         "bt11_value": bt11_value,
+        "v10_synapses": v10_synapses,
         "bt11_max_body": max_request_bytes,
         "bt11_miner_imports": bt11_miner_imports,
         "bt11_handler_imports": bt11_handler_imports,

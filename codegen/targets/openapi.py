@@ -24,12 +24,19 @@ def openapi_json(spec: SubnetSpec) -> str:
 
 
 def document(spec: SubnetSpec) -> dict[str, Any]:
+    from codegen.parser.imports import named_types
+
     schemas: dict[str, Any] = {}
+    # Only the enums and models some route uses, as the miner app's own document has them.
+    used = {name for s in spec.synapses for name in named_types(s, spec)}
     for e in spec.enums:
+        if e.name not in used:
+            continue
         values = [ast.literal_eval(value) for _, value in e.members]
         schemas[e.name] = {"title": e.name, "enum": values, "type": "integer" if e.base.endswith("IntEnum") else "string"}
     for m in spec.models:
-        schemas[m.name] = _object(m.name, m.description, m.fields, strict=True)
+        if m.name in used:
+            schemas[m.name] = _object(m.name, m.description, m.fields, strict=True)
     paths: dict[str, Any] = {}
     for s in spec.synapses:
         schemas[f"{s.name}Request"] = _object(f"{s.name}Request", s.description, s.request, strict=True)

@@ -40,7 +40,8 @@ import uvicorn
 from bittensor import http_auth
 from bittensor.sp_core import ss58_decode
 from bittensor.wallets import parse_crypto_type
-from starlette.responses import StreamingResponse
+from pydantic import BaseModel, ValidationError
+from starlette.responses import Response, StreamingResponse
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -195,10 +196,17 @@ class Blacklist(Protocol):
 
 @dataclass(frozen=True)
 class Route:
-    """A signed route: its body limit and the handlers module whose `blacklist` refuses callers."""
+    """A signed route: its body limit, the handlers module whose `blacklist` refuses callers, and how it answers.
+
+    `answer(request, caller)` is the FastAPI route's own body, which the gate calls directly once
+    it has validated the request (`request_model`): the same answer without FastAPI's per-request
+    dependency solving and response re-encoding.
+    """
 
     max_body: int
     handlers: Blacklist
+    request_model: type[BaseModel]
+    answer: Callable[[Any, str], Awaitable[Response]]
 
 
 class Refused(Exception):
@@ -271,7 +279,17 @@ class Gate:
                 await self.refuse(send, refused, close=refused.status in (408, 413))
                 return
             scope[CALLER] = caller
-            await self.app(scope, _replay(body, receive), send)
+            try:
+                request = route.request_model.model_validate_json(body)
+            except ValidationError as invalid:
+                self.refusals.add("422 invalid body")
+                detail = b'{"detail":' + invalid.json(include_url=False).encode() + b"}"
+                await Response(detail, 422, media_type="application/json")(
+                    scope, receive, send
+                )
+                return
+            answer = await route.answer(request, caller)
+            await answer(scope, _replay(body, receive), send)
         finally:
             self.busy -= 1
 
@@ -426,6 +444,11 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return again
+
+
+def json_answer(model: BaseModel) -> Response:
+    """A 200 answer: the response model as JSON (fields left unset are null)."""
+    return Response(model.model_dump_json(), media_type="application/json")
 
 
 class EventStream(StreamingResponse):

@@ -2,7 +2,9 @@
 # change the schema and run `subnet-apigen` again.
 """Miner for the `dummy` subnet over signed HTTP (bittensor 11).
 
-A FastAPI app with one `POST /<Synapse>` route per synapse, behind `_server.Gate`:
+A FastAPI app with one `POST /<Synapse>` route per synapse (the OpenAPI document and `/docs`
+describe them), behind `_server.Gate`, which answers them itself through the same `*_answer`
+functions the routes call:
 what the headers decide is decided before the body is read (401 for a bad btauth/1
 version, signature shape, stale or replayed request; 403 for another receiver or a
 blacklisted caller), a body over the route's limit gets 413, a body too slow 408, a
@@ -19,9 +21,10 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import bittensor as bt
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Response
 
 from . import _server
+from ._v10bridge import V10Bridge  # the migration bridge: bittensor 10 dendrites
 from .handlers import dummy as dummy_handlers
 from .protocol import DummyRequest, DummyResponse
 
@@ -34,8 +37,8 @@ MAX_BODY: dict[str, int] = {
 """Each route's request-size limit in bytes, from the schema's bounds (`--max-body-bytes` overrides them all)."""
 
 
-def verified_caller(request: Request) -> str:
-    """The caller's hotkey, verified by `_server.Gate` before the route runs."""
+async def verified_caller(request: Request) -> str:
+    """The caller's hotkey, verified by `_server.Gate` before the route runs (async: no thread hop)."""
     caller: str = request.scope[_server.CALLER]
     return caller
 
@@ -49,8 +52,11 @@ def build_app(
     handlers: dict[str, Handler] | None = None,
     nonce_store: _server.NonceStore | None = None,
     limits: _server.Limits = _server.Limits(),
+    v10_bridge: bool = True,
 ) -> FastAPI:
-    """The miner's app, answering as `hotkey`. `handlers` overrides forwards by synapse name (tests)."""
+    """The miner's app, answering as `hotkey`. `handlers` overrides forwards by synapse name (tests).
+    `v10_bridge` also answers bittensor 10 dendrites on the same routes (_v10bridge.py).
+    """
     app = FastAPI(
         title="dummy miner",
         description="Signed-HTTP (btauth/1) routes of the dummy subnet. The subnet template's dummy protocol; miners double a number.",
@@ -58,19 +64,27 @@ def build_app(
     )
     overrides = handlers or {}
 
+    async def dummy__answer(request: DummyRequest, caller: str) -> Response:
+        forward = overrides.get("Dummy", dummy_handlers.forward)
+        response: DummyResponse = await forward(request, caller)
+        return _server.json_answer(response)
+
     @app.post(
         "/Dummy",
         response_model=DummyResponse,
         operation_id="Dummy",
         summary="The template's dummy protocol.",
     )
-    async def dummy(body: DummyRequest, caller: Caller) -> DummyResponse:
-        forward = overrides.get("Dummy", dummy_handlers.forward)
-        response: DummyResponse = await forward(body, caller)
-        return response
+    async def dummy(body: DummyRequest, caller: Caller) -> Response:
+        return await dummy__answer(body, caller)
 
     routes = {
-        "/Dummy": _server.Route(MAX_BODY["/Dummy"], dummy_handlers),
+        "/Dummy": _server.Route(
+            MAX_BODY["/Dummy"],
+            dummy_handlers,
+            DummyRequest,
+            dummy__answer,
+        ),
     }
     app.state.refusals = refusals = _server.Refusals(limits.log_interval)
     nonces = nonce_store or _server.MemoryNonces(limits.nonce_retention())
@@ -82,6 +96,17 @@ def build_app(
         limits=limits,
         refusals=refusals,
     )
+    # The migration bridge, outside the gate: bittensor 10 requests (bt_header_*) go to _v10bridge.py.
+    if v10_bridge:
+        largest = limits.max_body or max(MAX_BODY.values())
+        app.add_middleware(
+            V10Bridge,
+            hotkey=hotkey,
+            handlers=overrides,
+            nonces=nonces,
+            limits=limits,
+            max_body=largest,
+        )
     return app
 
 
@@ -172,6 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=default.max_concurrency,
         help="signed requests handled at once; more get 503 (default: %(default)s)",
     )
+    parser.add_argument(
+        "--no-v10-bridge",
+        dest="v10_bridge",
+        action="store_false",
+        help="refuse bittensor 10 dendrites (once every validator runs bittensor 11; default: answer them)",
+    )
     scale = parser.add_argument_group("more than one process")
     scale.add_argument(
         "--nonce-store",
@@ -241,7 +272,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             2,
             f"{parser.prog}: error: cannot listen on {args.ip}:{args.port}: {exc.strerror or exc}\n",
         )
-    app = build_app(hotkey, nonce_store=nonces, limits=limits)
+    app = build_app(
+        hotkey,
+        nonce_store=nonces,
+        limits=limits,
+        v10_bridge=args.v10_bridge,
+    )
     parent = os.getpid()
     workers: list[int] = []
     for _ in range(args.workers - 1):

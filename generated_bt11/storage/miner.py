@@ -2,7 +2,9 @@
 # change the schema and run `subnet-apigen` again.
 """Miner for the `storage` subnet over signed HTTP (bittensor 11).
 
-A FastAPI app with one `POST /<Synapse>` route per synapse, behind `_server.Gate`:
+A FastAPI app with one `POST /<Synapse>` route per synapse (the OpenAPI document and `/docs`
+describe them), behind `_server.Gate`, which answers them itself through the same `*_answer`
+functions the routes call:
 what the headers decide is decided before the body is read (401 for a bad btauth/1
 version, signature shape, stale or replayed request; 403 for another receiver or a
 blacklisted caller), a body over the route's limit gets 413, a body too slow 408, a
@@ -19,9 +21,10 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import bittensor as bt
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Response
 
 from . import _server
+from ._v10bridge import V10Bridge  # the migration bridge: bittensor 10 dendrites
 from .handlers import store as store_handlers, retrieve as retrieve_handlers
 from .protocol import RetrieveRequest, RetrieveResponse, StoreRequest, StoreResponse
 
@@ -35,8 +38,8 @@ MAX_BODY: dict[str, int] = {
 """Each route's request-size limit in bytes, from the schema's bounds (`--max-body-bytes` overrides them all)."""
 
 
-def verified_caller(request: Request) -> str:
-    """The caller's hotkey, verified by `_server.Gate` before the route runs."""
+async def verified_caller(request: Request) -> str:
+    """The caller's hotkey, verified by `_server.Gate` before the route runs (async: no thread hop)."""
     caller: str = request.scope[_server.CALLER]
     return caller
 
@@ -50,8 +53,11 @@ def build_app(
     handlers: dict[str, Handler] | None = None,
     nonce_store: _server.NonceStore | None = None,
     limits: _server.Limits = _server.Limits(),
+    v10_bridge: bool = True,
 ) -> FastAPI:
-    """The miner's app, answering as `hotkey`. `handlers` overrides forwards by synapse name (tests)."""
+    """The miner's app, answering as `hotkey`. `handlers` overrides forwards by synapse name (tests).
+    `v10_bridge` also answers bittensor 10 dendrites on the same routes (_v10bridge.py).
+    """
     app = FastAPI(
         title="storage miner",
         description="Signed-HTTP (btauth/1) routes of the storage subnet. Store encrypted data on miners and retrieve it by its hash.",
@@ -59,16 +65,24 @@ def build_app(
     )
     overrides = handlers or {}
 
+    async def store__answer(request: StoreRequest, caller: str) -> Response:
+        forward = overrides.get("Store", store_handlers.forward)
+        response: StoreResponse = await forward(request, caller)
+        return _server.json_answer(response)
+
     @app.post(
         "/Store",
         response_model=StoreResponse,
         operation_id="Store",
         summary="Ask a miner to store an encrypted chunk.",
     )
-    async def store(body: StoreRequest, caller: Caller) -> StoreResponse:
-        forward = overrides.get("Store", store_handlers.forward)
-        response: StoreResponse = await forward(body, caller)
-        return response
+    async def store(body: StoreRequest, caller: Caller) -> Response:
+        return await store__answer(body, caller)
+
+    async def retrieve__answer(request: RetrieveRequest, caller: str) -> Response:
+        forward = overrides.get("Retrieve", retrieve_handlers.forward)
+        response: RetrieveResponse = await forward(request, caller)
+        return _server.json_answer(response)
 
     @app.post(
         "/Retrieve",
@@ -76,14 +90,22 @@ def build_app(
         operation_id="Retrieve",
         summary="Fetch a chunk back by its hash.",
     )
-    async def retrieve(body: RetrieveRequest, caller: Caller) -> RetrieveResponse:
-        forward = overrides.get("Retrieve", retrieve_handlers.forward)
-        response: RetrieveResponse = await forward(body, caller)
-        return response
+    async def retrieve(body: RetrieveRequest, caller: Caller) -> Response:
+        return await retrieve__answer(body, caller)
 
     routes = {
-        "/Store": _server.Route(MAX_BODY["/Store"], store_handlers),
-        "/Retrieve": _server.Route(MAX_BODY["/Retrieve"], retrieve_handlers),
+        "/Store": _server.Route(
+            MAX_BODY["/Store"],
+            store_handlers,
+            StoreRequest,
+            store__answer,
+        ),
+        "/Retrieve": _server.Route(
+            MAX_BODY["/Retrieve"],
+            retrieve_handlers,
+            RetrieveRequest,
+            retrieve__answer,
+        ),
     }
     app.state.refusals = refusals = _server.Refusals(limits.log_interval)
     nonces = nonce_store or _server.MemoryNonces(limits.nonce_retention())
@@ -95,6 +117,17 @@ def build_app(
         limits=limits,
         refusals=refusals,
     )
+    # The migration bridge, outside the gate: bittensor 10 requests (bt_header_*) go to _v10bridge.py.
+    if v10_bridge:
+        largest = limits.max_body or max(MAX_BODY.values())
+        app.add_middleware(
+            V10Bridge,
+            hotkey=hotkey,
+            handlers=overrides,
+            nonces=nonces,
+            limits=limits,
+            max_body=largest,
+        )
     return app
 
 
@@ -185,6 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=default.max_concurrency,
         help="signed requests handled at once; more get 503 (default: %(default)s)",
     )
+    parser.add_argument(
+        "--no-v10-bridge",
+        dest="v10_bridge",
+        action="store_false",
+        help="refuse bittensor 10 dendrites (once every validator runs bittensor 11; default: answer them)",
+    )
     scale = parser.add_argument_group("more than one process")
     scale.add_argument(
         "--nonce-store",
@@ -254,7 +293,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             2,
             f"{parser.prog}: error: cannot listen on {args.ip}:{args.port}: {exc.strerror or exc}\n",
         )
-    app = build_app(hotkey, nonce_store=nonces, limits=limits)
+    app = build_app(
+        hotkey,
+        nonce_store=nonces,
+        limits=limits,
+        v10_bridge=args.v10_bridge,
+    )
     parent = os.getpid()
     workers: list[int] = []
     for _ in range(args.workers - 1):
