@@ -21,6 +21,8 @@ see CLIENTS below):
 - huge / endless: one miner sends 200 MB (chunked: no length to refuse it by) or never stops,
   beside 5 healthy ones: healthy answers, peak RSS over the process's RSS before the call,
   wall time, whether anything raised.
+- flood: a streaming synapse; 4 miners send tiny frames (`{"chunk":"a"}`) as fast as they can
+  beside 5 healthy streaming axons: healthy answers, pieces received, wall time, peak RSS.
 
 The schema's answer is an unbounded `str`, so the default limit (8 MiB) applies.
 """
@@ -43,6 +45,7 @@ SCHEMA = """\
 subnet: hostile_bench
 synapses:
   Echo: {request: {n: int}, response: {text: str}, aggregate: all}
+  Poem: {stream: true, request: {n: int}, response: {text: str}, deserialize: text, aggregate: all}
 """
 TIMEOUT = 12.0
 SILENT, ANSWERING, REAL = 110, 143, 3
@@ -76,7 +79,10 @@ def serve_miners(pkg_dir: str, wallets_dir: str) -> None:
     import bittensor.utils.networking
 
     bittensor.utils.networking.get_external_ip = lambda: "127.0.0.1"
-    from hostile_bench import Echo  # type: ignore[import-not-found]
+    from hostile_bench import Echo, Poem, _stream  # type: ignore[import-not-found]
+    from hostile_bench.protocol import POEM_STREAM  # type: ignore[import-not-found]
+
+    import bittensor as bt
 
     from tests import faulty_miners as fm
     from tests.loopback import make_wallets, start_axon
@@ -87,14 +93,24 @@ def serve_miners(pkg_dir: str, wallets_dir: str) -> None:
 
     forward.__annotations__ = {"synapse": Echo, "return": Echo}  # classes, not this module's strings
 
+    def poem(synapse: Poem) -> Any:
+        async def pieces() -> Any:
+            for piece in ("o", "k"):
+                yield piece
+
+        return _stream.respond(synapse, pieces(), POEM_STREAM)
+
+    poem.__annotations__ = {"synapse": Poem, "return": bt.StreamingSynapse.BTStreamingResponse}
+
     wallets = make_wallets(Path(wallets_dir), ["validator", "real0", "real1", "real2", "real3", "real4"])
-    axons = [start_axon(w, forward) for w in wallets[1:]]
+    axons = [start_axon(w, forward, poem) for w in wallets[1:]]
     miners = fm.FaultyMiners()
     ports = {
         "silent": miners.start(fm.hang),
         "answering": miners.start(fm.answer_json(200, {"text": "ok"}, fm.SUCCESS)),
         "huge": miners.start(fm.chunked(BIG, b'{"text": "')),
         "endless": miners.start(fm.chunked(None, b'{"text": "')),
+        "flood": miners.start(fm.chunked(None, b"", "text/event-stream", b'{"chunk":"a"}\n' * 4096)),
     }
     real = [[a.port, a.wallet.hotkey.ss58_address] for a in axons]
     print(json.dumps({"ports": ports, "real": real}), flush=True)
@@ -113,7 +129,7 @@ def client_bt10(
     sys.path.insert(0, pkg_dir)
     import bittensor as bt
     from bittensor_wallet import Wallet
-    from hostile_bench import Echo, EchoAPI  # type: ignore[import-not-found]
+    from hostile_bench import Echo, EchoAPI, PoemAPI  # type: ignore[import-not-found]
 
     wallet = Wallet(name="validator", hotkey="default", path=wallets_dir)
     ports = where["ports"]
@@ -171,6 +187,26 @@ def client_bt10(
                 "history": history(),
                 "seconds": round(time.monotonic() - start, 1),
             }
+        if scenario == "flood" and not baseline:  # a stream: 4 miners sending tiny frames as fast as they can
+            poems = PoemAPI(wallet)
+            before = rss_mb()
+            reset_peak()
+            start = time.monotonic()
+            stream = poems.stream(axons=fakes("flood", 4) + real, n=1, timeout=TIMEOUT)
+            pieces = 0
+            async for _ in stream:
+                pieces += 1
+            took = time.monotonic() - start
+            await poems.dendrite.aclose_session()
+            first = stream.responses[0].dendrite
+            return {
+                "healthy": sum(1 for r in stream.responses if r.dendrite and r.dendrite.status_code == 200 and r.text == "ok"),
+                "of": len(real),
+                "pieces": pieces,
+                "seconds": round(took, 2),
+                "peak_over_before_mb": round(peak_mb() - before, 1),
+                "hostile": f"{first.status_code} {first.status_message}"[:120] if first else None,
+            }
         # huge / endless: one hostile miner beside five healthy real axons
         await query(real)  # warm up: imports, connections
         before = rss_mb()
@@ -216,7 +252,7 @@ result keys (run it with a bittensor 11 interpreter: `--python .venv11/bin/pytho
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--target", choices=sorted(CLIENTS), default="10")
-    parser.add_argument("--only", default="fanout,rss,huge,endless", help="comma-separated scenarios")
+    parser.add_argument("--only", default="fanout,rss,huge,endless,flood", help="comma-separated scenarios")
     parser.add_argument("--calls", type=int, default=1000, help="calls in the rss scenario")
     parser.add_argument("--answering", type=int, default=ANSWERING, help="answering fake miners in the fanout scenario")
     parser.add_argument("--baseline", action="store_true", help="also measure bittensor's own Dendrite")

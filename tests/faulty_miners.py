@@ -112,8 +112,13 @@ def huge(size: int, headers: dict[str, str] | None = None) -> Behaviour:
     return behave
 
 
-def chunked(size: int | None, prefix: bytes = b'{"value": "', content_type: str = "application/json") -> Behaviour:
-    """A 200 body of ``size`` bytes (None: endless) in chunked encoding: no length to refuse it by."""
+def chunked(
+    size: int | None, prefix: bytes = b'{"value": "', content_type: str = "application/json", block: bytes = b"x" * 65536
+) -> Behaviour:
+    """A 200 body of ``size`` bytes (None: endless) in chunked encoding: no length to refuse it by.
+
+    ``prefix``, then ``block`` again and again.
+    """
 
     async def behave(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await read_request(reader)
@@ -122,7 +127,6 @@ def chunked(size: int | None, prefix: bytes = b'{"value": "', content_type: str 
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
         if prefix:  # (an empty chunk would end the body)
             writer.write(b"%x\r\n%s\r\n" % (len(prefix), prefix))
-        block = b"x" * 65536
         frame = b"%x\r\n%s\r\n" % (len(block), block)
         sent = len(prefix)
         while size is None or sent < size:

@@ -214,7 +214,7 @@ def test_hostile_streams_cost_only_their_own_answers(
     hostile = {
         "silent": (fm.hang, 408),
         "a line that never ends": (fm.chunked(None, b"", sse), 413),
-        "endless frames": (fm.chunked(None, b'{"chunk":"a"}\n' * 4096, sse), 413),
+        "endless frames": (fm.chunked(None, b"", sse, b'{"chunk":"a"}\n' * 4096), 413),
         "200 MB announced": (fm.huge(BIG, {"Content-Type": sse}), 413),
         "malformed frame": (fm.answer(200, b'{"chunk": \n', fm.SUCCESS, sse), 422),
         "forged status": (fm.forged(500, {}), 500),

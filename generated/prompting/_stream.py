@@ -117,7 +117,10 @@ async def _lines(response: ClientResponse) -> AsyncIterator[bytes]:
     ends is a failed miner, not a growing buffer.
     """
     limit = getattr(response, "limit", _dendrite.DEFAULT_MAX_ANSWER_BYTES)
+    deadline: float | None = getattr(response, "deadline", None)
+    loop = asyncio.get_running_loop()
     buffer = bytearray()
+    lines = 0
     async for data in response.content.iter_any():
         scanned = len(buffer)  # only the new bytes can hold a line's end
         buffer += data
@@ -125,6 +128,13 @@ async def _lines(response: ClientResponse) -> AsyncIterator[bytes]:
             line = bytes(buffer[:end])
             del buffer[: end + 1]
             scanned = 0
+            lines += 1
+            if (
+                lines % 256 == 0
+            ):  # a miner sending many small frames fast must not hold the loop past the deadline
+                if deadline is not None and loop.time() > deadline:
+                    raise asyncio.TimeoutError()
+                await asyncio.sleep(0)
             if line.strip():
                 yield line
         if len(buffer) > limit:
@@ -208,7 +218,8 @@ class Stream(Generic[S, C, R]):
             shape=self._shape,
             max_answer_bytes=self._max_answer_bytes,
         )
-        queue: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()
+        # bounded: a miner sending pieces faster than they are read waits, instead of filling memory
+        queue: asyncio.Queue[tuple[int, Any]] = asyncio.Queue(maxsize=QUEUE)
         finals: list[S | None] = [None] * len(generators)
 
         async def drain(index: int, generator: AsyncIterator[Any]) -> None:
@@ -239,6 +250,8 @@ class Stream(Generic[S, C, R]):
 
 
 _DONE = object()
+QUEUE = 1024
+"""The most pieces (of all miners) waiting to be read from a `Stream`."""
 
 
 def _hotkey(axon: AxonTarget) -> str:

@@ -79,10 +79,15 @@ class Prompt(bt.StreamingSynapse):
     async def process_streaming_response(  # type: ignore[override]
         self, response: ClientResponse
     ) -> AsyncIterator[str]:
-        """Yield the miner's pieces of `completion` in order as they arrive, adding each to it."""
-        async for chunk in _stream.receive(self, response, PROMPT_STREAM):
-            self.completion = (self.completion or "") + chunk
-            yield chunk
+        """Yield the miner's pieces of `completion` in order as they arrive; they are added to it when the stream ends."""
+        pieces: list[str] = []  # joined once: adding each piece would cost O(n²)
+        try:
+            async for chunk in _stream.receive(self, response, PROMPT_STREAM):
+                pieces.append(chunk)
+                yield chunk
+        finally:
+            if pieces:
+                self.completion = (self.completion or "") + "".join(pieces)
 
     def extract_response_json(self, response: ClientResponse) -> dict[str, Any]:
         """The synapse's state once streaming ended: bittensor copies it onto the answer."""

@@ -33,6 +33,7 @@ import base64
 import collections
 import ipaddress
 import json
+import math
 import socket
 import sys
 import time
@@ -291,7 +292,7 @@ class Dendrite(bt.Dendrite):
                     url,
                     headers=_headers(synapse),
                     data=body,
-                    timeout=aiohttp.ClientTimeout(total=timeout),
+                    timeout=_client_timeout(timeout),
                 ) as response:
                     status, headers = response.status, response.headers
                     raw = await read_body(
@@ -343,9 +344,12 @@ class Dendrite(bt.Dendrite):
                 url,
                 headers=_headers(synapse),
                 data=body,
-                timeout=aiohttp.ClientTimeout(total=timeout),
+                timeout=_client_timeout(timeout),
             ) as response:
-                capped = cast(aiohttp.ClientResponse, CappedResponse(response, limit))
+                capped = cast(
+                    aiohttp.ClientResponse,
+                    CappedResponse(response, limit, deadline),
+                )
                 pieces = cast(
                     AsyncIterator[Any],
                     streaming.process_streaming_response(capped),
@@ -436,6 +440,11 @@ def _fail(synapse: bt.Synapse, code: int, message: str) -> None:
     if synapse.dendrite is None:
         synapse.dendrite = bt.TerminalInfo()
     synapse.dendrite.status_code, synapse.dendrite.status_message = code, message
+
+
+def _client_timeout(seconds: float) -> aiohttp.ClientTimeout:
+    """`seconds` for the whole request, to the millisecond (aiohttp rounds deadlines over 5 s up to the next second)."""
+    return aiohttp.ClientTimeout(total=seconds, ceil_threshold=math.inf)
 
 
 def _info(target: AxonTarget) -> bt.AxonInfo:
@@ -540,30 +549,87 @@ def _decode(raw: bytes, kind: type[S], ok: bool) -> tuple[Any, S | None]:
 
 
 class _CappedContent:
+    """The body's reader (aiohttp's `StreamReader` calls), counting every byte against the limit."""
+
     def __init__(self, response: aiohttp.ClientResponse, limit: int) -> None:
-        self._response = response
+        self._content = response.content
+        self._declared = response.content_length
         self.limit = limit
-        self.read = 0
+        self.received = 0
+
+    def _count(self, data: bytes) -> bytes:
+        if (
+            self.received == 0
+            and self._declared is not None
+            and self._declared > self.limit
+        ):
+            raise AnswerTooLarge(
+                f"{self._declared} bytes announced, over the limit of {self.limit}",
+            )
+        self.received += len(data)
+        if self.received > self.limit:
+            raise AnswerTooLarge(f"over the limit of {self.limit} bytes")
+        return data
 
     async def iter_any(self) -> AsyncIterator[bytes]:
-        declared = self._response.content_length
-        if declared is not None and declared > self.limit:
-            raise AnswerTooLarge(
-                f"{declared} bytes announced, over the limit of {self.limit}",
-            )
-        async for data in self._response.content.iter_any():
-            self.read += len(data)
-            if self.read > self.limit:
-                raise AnswerTooLarge(f"over the limit of {self.limit} bytes")
-            yield data
+        async for data in self._content.iter_any():
+            yield self._count(data)
+
+    async def iter_chunked(self, n: int) -> AsyncIterator[bytes]:
+        async for data in self._content.iter_chunked(n):
+            yield self._count(data)
+
+    async def iter_chunks(self) -> AsyncIterator[tuple[bytes, bool]]:
+        async for data, end in self._content.iter_chunks():
+            yield self._count(data), end
+
+    def __aiter__(
+        self,
+    ) -> AsyncIterator[bytes]:  # line by line, as `async for line in response.content`
+        return self._lines()
+
+    async def _lines(self) -> AsyncIterator[bytes]:
+        async for line in self._content:
+            yield self._count(line)
+
+    async def readany(self) -> bytes:
+        return self._count(await self._content.readany())
+
+    async def readline(self) -> bytes:
+        return self._count(await self._content.readline())
+
+    async def readchunk(self) -> tuple[bytes, bool]:
+        data, end = await self._content.readchunk()
+        return self._count(data), end
+
+    async def read(self, n: int = -1) -> bytes:
+        if n >= 0:
+            return self._count(await self._content.read(n))
+        body = bytearray()
+        async for data in self.iter_any():
+            body += data
+        return bytes(body)
+
+    def at_eof(self) -> bool:
+        return self._content.at_eof()
 
 
 class CappedResponse:
-    """A streamed answer, as the synapse's `process_streaming_response` reads it: at most `limit` bytes."""
+    """A streamed answer as the synapse's `process_streaming_response` reads it: at most `limit` bytes, by `deadline`.
 
-    def __init__(self, response: aiohttp.ClientResponse, limit: int) -> None:
+    Reads through `content` (or `read`, `text`, `json`) count against the limit;
+    anything else is the aiohttp response's own.
+    """
+
+    def __init__(
+        self,
+        response: aiohttp.ClientResponse,
+        limit: int,
+        deadline: float | None = None,
+    ) -> None:
         self._response = response
         self.limit = limit
+        self.deadline = deadline  # the event loop's clock
         self.content = _CappedContent(response, limit)
 
     @property
@@ -573,6 +639,18 @@ class CappedResponse:
     @property
     def headers(self) -> "CIMultiDictProxy[str]":
         return self._response.headers
+
+    async def read(self) -> bytes:
+        return await self.content.read()
+
+    async def text(self, encoding: str | None = None) -> str:
+        return (await self.read()).decode(encoding or self._response.get_encoding())
+
+    async def json(self, **kwargs: Any) -> Any:
+        return json.loads(await self.read())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._response, name)
 
 
 # ---- addresses ---------------------------------------------------------
