@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from codegen.parser.types import Sample, TypeRef
+from codegen.parser.types import Sample, TensorType, TypeRef
 
 
 @dataclass
@@ -122,6 +122,12 @@ class SynapseSpec:
     @property
     def fields(self) -> list[FieldSpec]:
         return self.request + self.response
+
+    @property
+    def v10_bridge(self) -> bool:
+        """The bittensor 11 package speaks bittensor 10's wire for this synapse (_v10bridge.py): not for
+        streams or tensors, which bittensor 10 carries in forms of their own."""
+        return self.stream is None and not any(isinstance(ref, TensorType) for f in self.fields for ref in f.type.walk())
 
 
 @dataclass
