@@ -120,9 +120,13 @@ def _answer(cls: type[bt.Synapse]) -> Any:
     return forward
 
 
+# A class named like bittensor's own (a subnet's base class, in real modules).
+NamedSynapse = type("Synapse", (bt.Synapse,), {"__annotations__": {"answer": Optional[str]}, "answer": None, "__module__": __name__})
+
+
 def test_each_claim_is_what_a_real_query_does(tmp_path: Path) -> None:
     """Frozen required fields work (no refusal); the defects and the remaining refusals fail."""
-    classes = [FrozenQuery, NoneBool, HashVar, RequiredAtLeastOne, RequiredLiteral]
+    classes = [FrozenQuery, NoneBool, HashVar, RequiredAtLeastOne, RequiredLiteral, NamedSynapse]
     validator, miner = make_wallets(tmp_path, ["validator", "miner"])
     axon = start_axon(miner, *map(_answer, classes))
     dendrite = bt.Dendrite(wallet=validator)
@@ -142,15 +146,23 @@ def test_each_claim_is_what_a_real_query_does(tmp_path: Path) -> None:
                 await query(HashVar(prompt="p")),
                 await query(RequiredAtLeastOne(n=3)),
                 await query(RequiredLiteral(mode="b")),
+                await query(NamedSynapse()),
             ]
         finally:
             await dendrite.aclose_session()
 
     try:
-        frozen, none_bool, hash_var, at_least_one, literal = asyncio.run(main())
+        frozen, none_bool, hash_var, at_least_one, literal, named = asyncio.run(main())
     finally:
         axon.stop()
     assert frozen == (200, "ok")
     assert none_bool[0] == 500
     assert hash_var == "KeyError"
     assert at_least_one[0] != 200 and literal[0] != 200
+    assert named == (200, None)  # bittensor's ping answered: the handler never ran
+    # ...and the generator reports exactly these, not the frozen one
+    from codegen.parser import defects
+
+    found = {cls.__name__: [why for _, why in defects.find(cls, [f for f in cls.model_fields if f not in bt.Synapse.model_fields])] for cls in classes}
+    assert not found["FrozenQuery"] and not found["RequiredAtLeastOne"] and not found["RequiredLiteral"]
+    assert "defaults to None" in found["NoneBool"][0] and "not a field" in found["HashVar"][0] and "ping" in found["Synapse"][0]

@@ -181,7 +181,8 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
         raise click.UsageError('give SCHEMA..., or list them in ./pyproject.toml: [tool.subnet-apigen] schemas = ["schemas/*.yaml"]')
     complete = ctx.get_parameter_source("schemas") is ParameterSource.DEFAULT_MAP
     # Every option that shapes the output or the report: together they key the up-to-date stamp.
-    options = {"subnet": subnet, "bittensor": bittensor, "roles": list(roles), "complete": complete, "scan": list(scan), "strict": strict}
+    options: dict[str, object] = {"subnet": subnet, "bittensor": bittensor, "roles": list(roles), "complete": complete}
+    options.update({"scan": list(scan)} if scan else {}, **({"strict": True} if strict else {}))
     if not show_diff:
         with hold(out, write=False):
             known = stamp.fresh(list(schemas), out, options)

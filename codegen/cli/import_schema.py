@@ -21,6 +21,7 @@ def import_schema(arg: str, subnet: str, roles: Sequence[str] = (), report: Call
     from codegen.load.python_source import load_python
     from codegen.load.yaml_source import parse_yaml
     from codegen.parser.from_python import PythonBuilder, read_protocol
+    from codegen.parser import partial
     from codegen.parser.from_yaml import spec_from_document, validate
     from codegen.parser.roles import RoleRules, parse_overrides
 
@@ -31,7 +32,14 @@ def import_schema(arg: str, subnet: str, roles: Sequence[str] = (), report: Call
     protocol = read_protocol(load_python(arg), subnet, rules)
     for line in protocol.notes:
         (report or (lambda _: None))(line)
-    PythonBuilder(protocol, validate(protocol.document())).build()
+    while True:  # as in generate: a later stage's problem skips its synapse only
+        try:
+            PythonBuilder(protocol, validate(protocol.document())).build()
+            break
+        except InputError as exc:
+            partial.skip_for(protocol, exc, strict=False)
+    for warning in protocol.warnings:  # skipped synapses: the YAML copy leaves them out
+        (report or (lambda _: None))(str(warning))
     text = dump(protocol.data, header(arg, protocol.caveats))
     try:
         spec_from_document(parse_yaml(text, name), None)

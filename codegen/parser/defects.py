@@ -9,6 +9,9 @@ Each rule here was confirmed by a real query through a bt.Axon and bt.Dendrite o
 - a field annotated without None but defaulting to None (`done: bool = None`): a synapse
   left at that default makes the axon answer 500 (pydantic rejects the None it rebuilds).
 
+- a class named `Synapse`: the axon routes by class name, and `/Synapse` is bittensor's own
+  ping route, so queries answer without reaching the handler.
+
 (A base class re-declaring `dendrite`/`axon`, and a frozen required field, answer 200: they are
 not defects.)
 """
@@ -31,6 +34,8 @@ def find(cls: type, own_fields: list[str]) -> list[tuple[Where | None, str]]:
     """Why ``cls`` can't be queried on bittensor 10, with where the cause is written; [] if it can."""
     out: list[tuple[Where | None, str]] = []
     fields: dict[str, Any] = getattr(cls, "model_fields", {})
+    if cls.__name__ == "Synapse":
+        out.append((class_position(cls), "the axon routes a request by its class name, and `Synapse` is the route of bittensor's own ping handler: queries never reach yours; rename the class"))
     hashed = cls.__dict__.get("required_hash_fields", None) if "required_hash_fields" not in fields else None
     for owner in cls.__mro__:
         if "required_hash_fields" in owner.__dict__ and "required_hash_fields" not in fields:

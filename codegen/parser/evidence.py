@@ -9,8 +9,8 @@ The protocol's package root (the folder its top-level package is imported from) 
   `synapse.x = ...` -> `x` is a **response** field.
 
 `Foo(x=[])` / `Foo(x=None)` is a validator initialising an answer slot, and a handler's
-`synapse.x = None` clears a big input before answering: such empty values only count where
-nothing else speaks. Otherwise the side more places show wins (request on a tie).
+`synapse.x = None` clears a big input (a request field) before answering: such empty values
+only count where nothing else speaks. Otherwise the side more places show wins (request on a tie).
 """
 
 from __future__ import annotations
@@ -193,8 +193,8 @@ class _FileScan:
                         self.add(owner, field, t.lineno, "request", why)
                     elif self.side == "validator" and var in typed and not handler:
                         continue  # a validator's helper given a synapse: can't tell
-                    elif isinstance(node, ast.Assign) and _is_empty(node.value):  # clearing a big input before answering
-                        self.add(owner, field, t.lineno, "response", f"{func.name}() clears {var}.{field}", 1)
+                    elif isinstance(node, ast.Assign) and _is_empty(node.value):  # a handler clearing a big input before answering
+                        self.add(owner, field, t.lineno, "request", f"{func.name}() clears the input {var}.{field} before answering", 1)
                     else:
                         self.add(owner, field, t.lineno, "response", f"{func.name}() assigns {var}.{field}")
 
