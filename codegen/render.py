@@ -144,6 +144,7 @@ def environment() -> "jinja2.Environment":
         format_as=lambda value, pattern: pattern.format(value),
         pytuple=lambda items: repr(tuple(items)),
         bt11_typing=bt11_typing,
+        wire_imports=wire_imports,
         bt11_protocol_names=bt11_protocol_names,
         bt11_route_models=bt11_route_models,
         bt11_hook_imports=bt11_hook_imports,
@@ -214,7 +215,8 @@ def new_synapse(s: SynapseSpec, spec: SubnetSpec) -> str:
 
 def api_imports(spec: SubnetSpec) -> list[str]:
     names = [e.name for e in spec.enums] + [m.name for m in spec.models] + [s.name for s in spec.synapses]
-    if spec.uses_bytes:
+    names += wire_imports(spec)
+    if spec.uses_bytes and spec.protocol_module is None:
         names.append("WireBytes")
     if spec.uses_tensor:
         names += ["Tensor", "TensorOf", "to_tensor"]
@@ -256,6 +258,8 @@ def named_types(s: SynapseSpec, spec: SubnetSpec) -> set[str]:
             if isinstance(ref, (t.EnumRef, t.ModelRef)) and ref.name not in names:
                 names.add(ref.name)
                 todo += fields_of.get(ref.name, [])
+            elif not isinstance(ref, (t.EnumRef, t.ModelRef)):
+                names |= ref.protocol_names()
     return names
 
 
@@ -281,9 +285,8 @@ def hook_imports(s: SynapseSpec) -> list[str]:
     names = {s.name}
     for typ in _value_types(s):
         for ref in typ.walk():
-            if isinstance(ref, (t.EnumRef, t.ModelRef)):
-                names.add(ref.name)
-            elif isinstance(ref, t.TensorType):
+            names |= ref.protocol_names()
+            if isinstance(ref, t.TensorType):
                 names.add("Tensor")
     return sorted(names)
 
@@ -299,7 +302,9 @@ def handler_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
                 names.add(ref.name)
                 if ref.name in models:
                     pending += [f.type for f in models[ref.name].fields if f.required]
-            elif isinstance(ref, t.TensorType):
+            elif not isinstance(ref, (t.EnumRef, t.ModelRef)):
+                names |= ref.protocol_names()
+            if isinstance(ref, t.TensorType):
                 names.add("to_tensor")
     if s.stream is not None and any(isinstance(r, t.TensorType) for r in s.stream.field.type.walk()):
         names.add("Tensor")  # the streamed pieces' annotation
@@ -338,7 +343,7 @@ def cli_args(f: FieldSpec) -> str:
         values = f"list({base.annotation()})" if isinstance(base, t.EnumRef) else repr(list(f.choices))
         args += [f"type=choice_option({values})", "metavar='VALUE'"]
     elif kind == "json":
-        args += [f"type=json_option(TypeAdapter({base.annotation(wire=True)}))", "metavar='JSON'"]
+        args += [f"type=json_option(TypeAdapter({f.cli_annotation or base.annotation(wire=True)}))", "metavar='JSON'"]
     if f.required:
         args.append("required=True")
     text = f.description or ""
@@ -387,12 +392,24 @@ def bt11_protocol_names(spec: SubnetSpec) -> list[str]:
     return [e.name for e in spec.enums] + [m.name for m in spec.models] + bt11_route_models(spec)
 
 
+def wire_imports(spec: SubnetSpec) -> list[str]:
+    """Besides the protocol's own classes: the date/time classes its fields use, and (YAML input)
+    the wire annotations the example client validates options with."""
+    types = [f.type for m in spec.models for f in m.fields] + [f.type for s in spec.synapses for f in s.fields]
+    types += [s.result_ref for s in spec.synapses if s.result_ref]
+    names = {n for typ in types for ref in typ.walk() if not isinstance(ref, (t.EnumRef, t.ModelRef)) for n in ref.protocol_names()}
+    if spec.protocol_module is None:
+        names.update(spec.wire_helpers)
+    return sorted(names)
+
+
 def bt11_typing(spec: SubnetSpec) -> list[str]:
     """`typing` names protocol.py needs (no ClassVar: btauth signs the whole body)."""
     every = [f for m in spec.models for f in m.fields] + [f for s in spec.synapses for f in s.fields]
     names = {line.rsplit(" ", 1)[1] for f in every for line in f.type.imports(wire=True)}
     if spec.uses_bytes:
         names.update({"Annotated", "Any"})
+    names.update(t.helper_typing(spec.wire_helpers))
     return sorted(names)
 
 

@@ -35,7 +35,8 @@ BUILTINS = frozenset(dir(builtins))
 API_PARAMS = frozenset({"axons", "self", "synapse", "responses"})
 # Names the generated class bodies and methods read: a field of that name would shadow them there.
 CLASS_BODY_NAMES = frozenset(
-    "str int float bool bytes list dict tuple Any Literal ClassVar Annotated WireBytes Field BaseModel bt enum base64".split()
+    "str int float bool bytes list dict tuple set frozenset Any Literal ClassVar Annotated WireBytes Field BaseModel bt enum base64 "
+    "datetime date timezone WireDatetime WireDate WireSet WireFrozenset ConfigDict".split()
 )
 # The example client's own options (field options are --name-with-dashes, values land in args.<name>).
 CLIENT_OPTIONS = {
@@ -62,7 +63,9 @@ GENERATED_NAMES = frozenset(
     # capitalised module-level names of the miner, streaming, tensor and test modules
     "AsyncIterable AsyncIterator Awaitable CHUNKS Chunk ClientResponse DOCUMENT Frames GetCoreSchemaHandler "
     "Iterator JSONResponse Keypair Miner PROMPT_STREAM Path Protocol REQUESTS RequestValidationError Response "
-    "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple".split()
+    "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple "
+    # the wire annotations of dates, times and sets, and what they need
+    "WireDatetime WireDate WireSet WireFrozenset ConfigDict WrapSerializer SerializerFunctionWrapHandler datetime date timezone".split()
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
 PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through
@@ -86,6 +89,8 @@ class Builder:
         self.subnet_override = subnet_override
         self.named: dict[str, t.TypeRef] = {}
         self.model_samples: dict[str, list[t.Sample]] = {}
+        self.forward: set[str] = set()  # while building models: those not defined yet
+        self.rebuilt: list[str] = []  # models with forward references
 
     # ---- error helpers -------------------------------------------------
     def error(self, path: Path_, message: str, *, value: bool = False) -> None:
@@ -116,6 +121,7 @@ class Builder:
             synapses=[],
             protocol_imports=[],
             uses_bytes=False,
+            rebuilt_models=list(dict.fromkeys(self.rebuilt)),
         )
         return with_synapses(spec, synapses)
 
@@ -155,13 +161,13 @@ class Builder:
                 path = (key, name)
                 if not self.check_identifier(name, path, what):
                     continue
-                if not name[0].isupper():  # class names: lower-case ones would shadow the modules code imports (bt, enum, ...)
-                    self.error(path, f"{what} {name!r} must start with an upper-case letter, like a Python class (e.g. {name[0].upper() + name[1:]!r})")
+                if name.startswith("_"):  # the generated modules' private names start so
+                    self.error(path, f"{what} {name!r} must not start with `_`; rename it (e.g. {name.lstrip('_') or 'Name'!r})")
                     continue
                 derived = any(name.endswith(end) and name[: -len(end)] in self.schema.synapses for end in ("API", "Request", "Response"))
                 if name in GENERATED_NAMES or derived:  # <Synapse>API, and the bittensor 11 target's models
                     self.error(path, f"{what} name {name!r} clashes with a name the generated code defines; rename it")
-                elif name in t.SCALARS or name.lower() in {"list", "dict", "optional", "literal", "tensor", "union"}:
+                elif name in t.SCALARS or name.lower() in {"list", "dict", "optional", "literal", "tensor", "union", "tuple", "set", "frozenset"}:
                     self.error(path, f"{what} name {name!r} is a built-in type name; rename it")
                 elif name in BUILTINS:
                     self.error(path, f"{what} name {name!r} would shadow the Python builtin `{name}` in the generated code; rename it")
@@ -195,8 +201,8 @@ class Builder:
         if request and name in CLIENT_OPTIONS:
             self.error(path, f"request field {name!r} clashes with the example client's `{CLIENT_OPTIONS[name]}` option; rename it (e.g. `{name}_value`)")
             return False
-        if name.startswith("_") or name.startswith("model_"):
-            self.error(path, f"field {name!r}: names starting with `_` or `model_` are reserved by pydantic")
+        if name.startswith("_"):
+            self.error(path, f"field {name!r}: names starting with `_` are private attributes in pydantic, not fields; rename it")
             return False
         if on_synapse and name in SYNAPSE_NAMES:
             self.error(path, f"field {name!r} shadows bittensor.Synapse.{name}; rename it (e.g. `{name}_value`)")
@@ -254,22 +260,33 @@ class Builder:
             }
         order = self.topological(deps)
         models = []
+        defined: set[str] = set()
         for mname in order:
             fields = []
+            self.forward = {n for n in deps if n not in defined}  # models a field here refers to ahead of their class
             for fname, (fdef, typ) in parsed[mname].items():
                 path: Path_ = ("models", mname, "fields", fname)
                 if typ is not None and any(isinstance(r, t.ModelRef) and r.name in self.broken_names for r in typ.walk()):
-                    continue  # refers to a recursive or malformed model, reported once at the model
+                    continue  # refers to a malformed model, reported once at the model
                 if self.check_field_name(fname, path, on_synapse=False) and typ is not None:
                     f = self.build_field(fname, fdef, typ, path, role="model")
+                    if f and self.refers_ahead(typ):
+                        f.annotation = repr(f.annotation)  # a forward reference: pydantic resolves it
+                        self.rebuilt.append(mname)
                     if f:
                         fields.append(f)
+            defined.add(mname)
             models.append(ModelSpec(mname, self.schema.models[mname].description, fields))
             self.model_samples[mname] = _model_samples(mname, fields, self.model_call)
             ref = self.named[mname]
             assert isinstance(ref, t.ModelRef)
             object.__setattr__(ref, "sample_list", self.model_samples[mname])
+        self.forward = set()
         return models
+
+    def refers_ahead(self, typ: t.TypeRef) -> bool:
+        """Whether a model field's type names a model whose class comes later (or is its own: recursion)."""
+        return any(isinstance(r, t.ModelRef) and r.name in self.forward for r in typ.walk())
 
     def model_call(self, name: str, args: list[tuple[str, str]]) -> str:
         """The expression that builds model ``name`` from (field, expression) pairs, in generated tests."""
@@ -282,10 +299,7 @@ class Builder:
         def visit(name: str, trail: list[str]) -> None:
             if state.get(name) == 2:
                 return
-            if state.get(name) == 1:
-                cycle = trail[trail.index(name):] + [name]
-                self.broken_names.update(cycle)
-                self.error(("models", name), "recursive models are not supported: " + " -> ".join(cycle) + "; make one link `any` or refer by id")
+            if state.get(name) == 1:  # recursion (a tree): fields that refer ahead are forward references
                 return
             state[name] = 1
             for dep in sorted(deps[name]):
@@ -332,10 +346,8 @@ class Builder:
         default = fdef.default
         if default is not MISSING:
             problem = check_value(typ, default, constraints)
-            if problem is None and typ.mutable and default and _contains(typ, (t.EnumRef, t.ModelRef)):
+            if problem is None and isinstance(base, (t.ListType, t.DictType, t.SetType)) and default and _contains(base.children()[-1], (t.EnumRef, t.ModelRef)):
                 problem = "defaults of containers of enums or models can only be empty; give it in code"
-            if problem is None and isinstance(base, t.ModelRef) and default is not None:
-                problem = "a model-typed field can only default to null"
             if problem:
                 self.error(path + ("default",), f"bad default {default!r}: {problem}", value=True)
                 ok = False
@@ -363,13 +375,15 @@ class Builder:
     def samples_for(self, typ: t.TypeRef, c: dict[str, Any], fdef: FieldDef, path: Path_) -> list[t.Sample] | None:
         if fdef.example is not MISSING:
             problem = check_value(typ, fdef.example, c)
-            if problem or fdef.example is None or _contains(typ, (t.EnumRef, t.ModelRef, t.TensorType)):
-                self.error(path + ("example",), f"bad example {fdef.example!r}: {problem or 'give a non-null value of a scalar or container type'}", value=True)
+            if problem or fdef.example is None or _contains(typ, (t.TensorType,)):
+                self.error(path + ("example",), f"bad example {fdef.example!r}: {problem or 'give a non-null value of a type other than tensor'}", value=True)
                 return None
-            return [t.Sample(py_literal(fdef.example), _jsonable(fdef.example))]
+            return [t.Sample(default_expr(typ, fdef.example), _jsonable(fdef.example))]
         samples = _safe_samples(typ, c)
+        if not samples and self.refers_ahead(typ) and (typ.nullable or fdef.default is not MISSING):
+            return []  # a recursive link the samples leave out (they fill required fields only)
         if not samples:
-            self.error(path, "can't derive a sample value for the generated tests (e.g. from `pattern`); add `example: <a valid value>`")
+            self.error(path, f"can't derive a sample value of `{path[-1]}` for the generated tests (e.g. from `pattern`); add `example: <a valid value>`")
             return None
         return samples
 
@@ -474,14 +488,18 @@ class Builder:
 def with_synapses(spec: SubnetSpec, synapses: list[SynapseSpec]) -> SubnetSpec:
     """``spec`` holding ``synapses``, with what follows from all of them (imports, bytes, tensors)."""
     fields = [f for m in spec.models for f in m.fields] + [f for s in synapses for f in s.fields]
-    kinds = {type(ref) for f in fields for ref in f.type.walk()}
+    refs = [ref for f in fields for ref in f.type.walk()]
+    kinds = {type(ref) for ref in refs}
     uses_bytes, uses_tensor = t.needs_wire_bytes(kinds), t.TensorType in kinds
-    imports = protocol_imports(spec, synapses, fields, uses_bytes, uses_tensor)
-    return dataclasses.replace(spec, synapses=synapses, protocol_imports=imports, uses_bytes=uses_bytes, uses_tensor=uses_tensor)
+    helpers = t.temporal_helpers(kinds) + t.set_helpers(refs)
+    imports = protocol_imports(spec, synapses, fields, uses_bytes, uses_tensor, helpers)
+    return dataclasses.replace(
+        spec, synapses=synapses, protocol_imports=imports, uses_bytes=uses_bytes, uses_tensor=uses_tensor, wire_helpers=helpers
+    )
 
 
 def protocol_imports(
-    spec: SubnetSpec, synapses: list[SynapseSpec], fields: list[FieldSpec], uses_bytes: bool, uses_tensor: bool
+    spec: SubnetSpec, synapses: list[SynapseSpec], fields: list[FieldSpec], uses_bytes: bool, uses_tensor: bool, helpers: list[str]
 ) -> list[str]:
     """The standard-library imports protocol.py needs (``fields``: every model's and synapse's)."""
     typing_names = {"ClassVar"} if any(s.hash_fields for s in synapses) else set()
@@ -495,16 +513,23 @@ def protocol_imports(
         typing_names.update({"Annotated", "Any", "cast"})
     if streams:
         typing_names.add("Any")
+    typing_names.update(t.helper_typing(helpers))
+    sets = {"WireSet", "WireFrozenset"} & set(helpers)
     lines = []
     if uses_bytes:
         lines.append("import base64")
     if spec.enums:
         lines.append("import enum")
+    if sets:
+        lines.append("import json")
     abc = (["AsyncIterator"] if streams else []) + (["Sequence"] if uses_tensor else [])
     if abc:
         lines.append("from collections.abc import " + ", ".join(abc))
     if uses_tensor:
         lines.append("from dataclasses import dataclass")
+    dates = sorted({name for f in fields for ref in f.type.walk() if isinstance(ref, t.DateTimeType) for name in ref.protocol_names()})
+    if dates:  # re-exported: the other modules import them from protocol like its own names
+        lines.append("from datetime import " + ", ".join(f"{n} as {n}" for n in dates))
     if typing_names:
         lines.append("from typing import " + ", ".join(sorted(typing_names)))
     return lines
@@ -582,13 +607,14 @@ def decide_field(name: str, fdef: FieldDef, typ: t.TypeRef, constraints: dict[st
         samples=samples,
         cli_kind=typ.cli_kind,
         choices=choices,
+        cli_annotation=base.annotation(wire=True),
     )
 
 
 def _default_kw(typ: t.TypeRef, default: Any) -> str:
     if default is not None and typ.mutable:
         value = default_expr(typ, default)
-        if default:
+        if default and isinstance(typ.non_null(), (t.ListType, t.DictType)):
             # Built through its own type: mypy infers a bare display from its items
             # (['a'] is list[str], not list[Literal['a']]; [[1], ['x']] is list[object]).
             value = f"{typ.non_null().annotation(wire=True)}({value})"
@@ -609,7 +635,21 @@ def default_expr(typ: t.TypeRef, value: Any) -> str:
     if isinstance(base, t.ListType):
         return "[" + ", ".join(default_expr(base.item, v) for v in value) + "]"
     if isinstance(base, t.DictType):
-        return "{" + ", ".join(f"{k!r}: {default_expr(base.value, v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{default_expr(base.key, k)}: {default_expr(base.value, v)}" for k, v in value.items()) + "}"
+    if isinstance(base, t.TupleType):
+        items = [default_expr(base.items[0 if base.variadic else i], v) for i, v in enumerate(value)]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    if isinstance(base, t.SetType):
+        inner = "{" + ", ".join(default_expr(base.item, v) for v in value) + "}" if value else ""
+        return f"frozenset({inner})" if base.frozen else (inner or "set()")
+    if isinstance(base, t.DateTimeType):
+        text = value.isoformat() if not isinstance(value, str) else value
+        return f"{base.python_name}.fromisoformat({text!r})"
+    if isinstance(base, t.ModelRef):
+        return f"{base.name}.model_validate({py_literal(_jsonable(value))})"
+    if isinstance(base, t.UnionType):
+        fits = next((m for m in base.members if _check_type(m, value) is None), base.members[0])
+        return default_expr(fits, value)
     return py_literal(value)
 
 
@@ -666,9 +706,40 @@ def _check_type(typ: t.TypeRef, value: Any) -> str | None:
     if isinstance(typ, t.DictType):
         if not isinstance(value, dict):
             return f"expected a mapping for `{name}`"
-        return next((p for p in (_check_type(typ.value, v) for v in value.values()) if p), None)
+        keys = (p for p in (_check_type(typ.key, k) for k in value) if p)
+        return next(keys, None) or next((p for p in (_check_type(typ.value, v) for v in value.values()) if p), None)
+    if isinstance(typ, t.UnionType):
+        if any(_check_type(m, value) is None for m in typ.members):
+            return None
+        return f"expected a value of one of `{name}`"
+    if isinstance(typ, t.TupleType):
+        if not isinstance(value, (list, tuple)) or (not typ.variadic and len(value) != len(typ.items)):
+            return f"expected a list of {len(typ.items)} items for `{name}`" if not typ.variadic else f"expected a list for `{name}`"
+        items = typ.items * len(value) if typ.variadic else typ.items
+        return next((p for p in (_check_type(i, v) for i, v in zip(items, value)) if p), None)
+    if isinstance(typ, t.SetType):
+        if not isinstance(value, (list, tuple, set, frozenset)):
+            return f"expected a list for `{name}`"
+        if isinstance(value, (list, tuple)) and len({repr(v) for v in value}) != len(value):
+            return f"items of `{name}` repeat"
+        return next((p for p in (_check_type(typ.item, v) for v in value) if p), None)
+    if isinstance(typ, t.DateTimeType):
+        import datetime
+
+        want = datetime.datetime if isinstance(typ, t.DateType) is False else datetime.date
+        if isinstance(value, want) and (want is datetime.datetime or not isinstance(value, datetime.datetime)):
+            return None
+        if isinstance(value, str):
+            try:
+                want.fromisoformat(value.replace("Z", "+00:00") if want is datetime.datetime else value)
+                return None
+            except ValueError:
+                pass
+        return f"expected an ISO 8601 {typ.python_name} (e.g. {typ.examples[0][1]!r})"
     if isinstance(typ, t.ModelRef):
-        return "model-typed values can't be given here"
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            return f"expected a mapping of `{name}`'s fields"
+        return _check_plain(value)
     if isinstance(typ, t.TensorType):
         return "tensor values can't be given in the schema"
     return f"unsupported value for `{name}`"
@@ -695,7 +766,9 @@ def _jsonable(value: Any) -> Any:
         import base64
 
         return base64.b64encode(value).decode("ascii")
-    if isinstance(value, list):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set, frozenset)):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
@@ -731,7 +804,8 @@ def _has_problem(typ: t.TypeRef, sample: t.Sample, c: dict[str, Any]) -> bool:
 
 
 def _model_samples(name: str, fields: list[FieldSpec], call: Callable[[str, list[tuple[str, str]]], str]) -> list[t.Sample]:
-    required = [f for f in fields if f.required]
+    # required fields, and tags (a one-value literal) that tell the model apart in a union
+    required = [f for f in fields if f.required or (isinstance(f.type, t.LiteralType) and len(f.type.values) == 1)]
     out = []
     for shift in range(2):
         parts = [(f, f.samples[shift % len(f.samples)]) for f in required if f.samples]

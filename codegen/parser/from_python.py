@@ -11,8 +11,11 @@ the user's source. `subnet-apigen import` writes the same data out as YAML.
 
 from __future__ import annotations
 
+import base64
+import datetime
 import enum
 import inspect
+import json
 import sys
 import types
 import typing
@@ -21,17 +24,19 @@ from dataclasses import dataclass, field
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError
 from pydantic.fields import FieldInfo
 
 from codegen.errors import InputError, Problem
 from codegen.load_python import PythonSource, Where, attribute_position, class_position
 from codegen.load_yaml import Document, Path_
 from codegen.parser import types as t
-from codegen.parser.build import Builder, result_type, snake_case
+from codegen.parser.build import Builder, _jsonable, check_value, default_expr, result_type, snake_case
 from codegen.parser.from_yaml import validate
 from codegen.parser.py_annotations import Annotations, Unsupported, show
 from codegen.parser.roles import MISSING, Deserialize, RoleRules, analyse_deserialize, default_of, marker_of
 from codegen.parser.spec import EnumSpec, SubnetSpec, SynapseSpec
+from codegen.schema import MISSING as NO_DEFAULT
 from codegen.schema import SchemaDef
 
 Report = Callable[[str], None]
@@ -78,21 +83,76 @@ class Protocol:
 
     def accepts(self, path: Path_, value: Any) -> bool:
         """Whether the user's own class validates ``value`` for the field at ``path``."""
+        return self.validated(path, value)[0]
+
+    def unsendable(self, path: Path_, value: Any) -> str | None:
+        """Why the dendrite can't send request field ``path`` holding ``value``, or None: it posts
+        ``synapse.model_dump()`` (Python mode) as JSON, where bytes, dates and sets don't serialize
+        unless the field has a serializer."""
+        owner = self.synapses.get(str(path[1]))
+        name = str(path[-1])
+        if owner is None or name not in owner.model_fields:
+            return None
+        try:
+            model = owner.model_construct()
+            owner.__pydantic_validator__.validate_assignment(model, name, value)
+            dumped = model.model_dump(include={name})
+        except Exception:
+            return None
+        try:
+            json.dumps(dumped)
+        except (TypeError, ValueError) as exc:
+            return (
+                f"field `{name}`: the dendrite sends `model_dump()` as JSON, which fails here ({exc}); give the type a "
+                "serializer to JSON data (e.g. `Annotated[datetime, PlainSerializer(lambda v: v.isoformat(), return_type=str)]`), "
+                "or describe the subnet in YAML, where these types travel as JSON"
+            )
+        raw = dumped.get(name)
+        if not owner.model_fields[name].is_required() or raw is None:
+            return None
+        # A required field's empty value `type(value)()` goes in the headers; the axon rebuilds the synapse from them.
+        try:
+            text = json.dumps(type(raw)())
+        except Exception as exc:
+            return f"field `{name}` is required, so the dendrite puts its empty value `{type(raw).__name__}()` in the headers, which fails ({exc}); give it a default"
+        try:
+            owner.__pydantic_validator__.validate_assignment(owner.model_construct(), name, json.loads(text))
+        except ValidationError as exc:
+            reason = exc.errors()[0]["msg"]
+            return (
+                f"field `{name}` is required, so the dendrite sends its empty value {text} in the headers and the axon rebuilds "
+                f"the synapse from it, which fails ({reason}); give it a default"
+            )
+        except Exception:
+            return None
+        return None
+
+    def validated(self, path: Path_, value: Any) -> tuple[bool, Any]:
+        """Whether the user's own class validates ``value`` for the field at ``path``, and (as JSON data)
+        what its validators make of it (MISSING when unknown)."""
         owner = self.synapses.get(str(path[1])) if path[0] == "synapses" else self.models.get(str(path[1]))
         name = str(path[-1])
         if owner is None or name not in owner.model_fields:
-            return True
+            return True, MISSING
         info = owner.model_fields[name]
         try:
             if info.frozen:  # validate_assignment refuses frozen fields
-                _adapter(info).validate_python(value)
+                out = _adapter(info).validate_python(value)
+                _adapter(info).dump_json(out)
             else:
-                owner.__pydantic_validator__.validate_assignment(owner.model_construct(), name, value)
-        except ValidationError:
-            return False
+                model = owner.model_construct()
+                owner.__pydantic_validator__.validate_assignment(model, name, value)
+                out = getattr(model, name)
+                model.model_dump_json(include={name})  # as the axon answers: bytes must be UTF-8, for one
+        except (ValidationError, PydanticSerializationError, UnicodeError):
+            return False, MISSING
         except Exception:  # a validator that needs the other fields: can't tell, keep the value
-            return True
-        return True
+            return True, MISSING
+        try:
+            annotation: Any = info.annotation
+            return True, TypeAdapter(annotation).dump_python(out, mode="json")
+        except Exception:
+            return True, MISSING
 
 
 # ---- reading the classes ------------------------------------------------------
@@ -225,6 +285,10 @@ class _Reader:
             self.problem(where, f"{what}: {exc}")
             return None
         default = default_of(info)
+        if info.is_required() and role == "request" and text.endswith(" | None"):
+            # pydantic requires a value, and a None one never arrives: bittensor leaves None out of the
+            # headers the axon rebuilds the synapse from (HTTP 500). The API requires a value of the type.
+            text = text.removesuffix(" | None")
         if role == "response" and info.is_required():
             self.problem(where, f"{what}: a response field needs a default (miners fill it, the caller doesn't); write `Optional[{show(info.annotation)}] = None`")
             return None
@@ -253,7 +317,7 @@ class _Reader:
         if hash:
             entry["hash"] = True
         entry.update(_constraints(info))
-        if info.examples and not _has_named(info.annotation):
+        if info.examples:
             try:
                 entry["example"] = _literal(info.examples[0])
             except ValueError:
@@ -322,9 +386,26 @@ class PythonBuilder(Builder):
         samples = super().samples_for(typ, c, fdef, path)
         if not samples:
             return samples
-        accepted = [s for s in samples if self.py.accepts(path, s.json)]
+        accepted = []
+        for sample in samples:
+            raw = base64.b64decode(sample.json) if isinstance(typ.non_null(), t.BytesType) else sample.json  # the value, not its JSON text
+            ok, value = self.py.validated(path, raw)
+            if not ok:
+                continue
+            plain = not any(isinstance(r, (t.EnumRef, t.ModelRef, t.BytesType, t.TensorType)) for r in typ.walk())
+            if value is not MISSING and value != sample.json and plain and check_value(typ, value, {}) is None:
+                sample = t.Sample(default_expr(typ, value), value)  # what the field's own validators make of it
+            if sample not in accepted:
+                accepted.append(sample)
+        default = getattr(fdef, "default", NO_DEFAULT)
+        if not accepted and default is not NO_DEFAULT and default is not None and self.py.accepts(path, default) and check_value(typ, default, c) is None:
+            accepted = [t.Sample(default_expr(typ, default), _jsonable(default))]  # its own default passes its validators
+        problem = self.py.unsendable(path, accepted[0].json) if accepted and path[0] == "synapses" and path[2] == "request" else None
+        if problem:
+            self.error(path, f"{path[1]} can't be queried on bittensor 10: {problem}")
+            return None
         if not accepted:
-            self.error(path, "the generated tests need a valid value of this field and none derived from its type passes its validation; give one with `Field(examples=[...])`")
+            self.error(path, f"the generated tests need a valid value of `{path[-1]}` and none derived from its type passes its validation; give one with `Field(examples=[...])`")
             return None
         return accepted
 
@@ -353,7 +434,10 @@ class PythonBuilder(Builder):
         spec.protocol_module = module
         spec.origins = {name: cls.__module__ for name, cls in {**self.py.enums, **self.py.models}.items()}
         spec.origins.update({name: module for name in self.py.synapses})
+        spec.origins.update({name: "datetime" for name in ("datetime", "date", "timezone")})
         spec.protocol_imports = []
+        for f in [f for m in spec.models for f in m.fields] + [f for s in spec.synapses for f in s.fields]:
+            f.cli_annotation = f.type.non_null().annotation()  # no protocol.py, so no wire annotations
         return spec
 
 
@@ -413,23 +497,20 @@ def _constraints(info: FieldInfo) -> dict[str, Any]:
 
 
 def _literal(value: Any) -> Any:
-    """A default as plain YAML data; ValueError for values that aren't plain (model instances...)."""
+    """A default as plain YAML data (a model instance as its fields); ValueError for other objects."""
     if isinstance(value, enum.Enum):
         return _literal(value.value)
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if value is None or isinstance(value, (str, int, float, bool, bytes, datetime.date)):
         return value
     if isinstance(value, (list, tuple)):
         return [_literal(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_literal(v) for v in value), key=repr)
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        return {k: _literal(v) for k, v in value.items()}
+        return {_literal(k): _literal(v) for k, v in value.items()}
+    if isinstance(value, BaseModel):
+        return _literal(value.model_dump(mode="json"))
     raise ValueError(value)
-
-
-def _has_named(tp: Any) -> bool:
-    """Whether an annotation mentions an enum or a model (their examples can't be plain data)."""
-    if isinstance(tp, type) and issubclass(tp, (enum.Enum, BaseModel)):
-        return True
-    return any(_has_named(a) for a in get_args(tp))
 
 
 def _header_problem(cls: type, name: str, info: FieldInfo) -> str | None:
@@ -444,7 +525,10 @@ def _header_problem(cls: type, name: str, info: FieldInfo) -> str | None:
     while get_origin(tp) is typing.Annotated:
         tp = get_args(tp)[0]
     if get_origin(tp) in (typing.Union, types.UnionType) and type(None) in get_args(tp):
-        return "it is Optional but has no default, so pydantic requires it, and bittensor drops None values from the headers the axon rebuilds the synapse from; give it a default: `= None`"
+        members = [a for a in get_args(tp) if a is not type(None)]
+        if len(members) != 1:
+            return None
+        tp = members[0]  # the API sends a value (None never arrives); its empty value goes in the headers
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return f"bittensor sends a required field's empty value `{tp.__name__}()` in the headers, which an enum can't make; {fix}"
     if isinstance(tp, type) and issubclass(tp, BaseModel):

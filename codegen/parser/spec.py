@@ -38,6 +38,7 @@ class FieldSpec:
     strict_field_call: str = ""
     default: Any = None  # the schema's default (plain data), when has_default
     has_default: bool = False
+    cli_annotation: str = ""  # what the example client validates a JSON option with
 
     @property
     def value_annotation(self) -> str:
@@ -61,6 +62,11 @@ class ModelSpec:
     name: str
     description: str | None
     fields: list[FieldSpec]
+
+    @property
+    def open_namespace(self) -> bool:
+        """A field named `model_...`: pydantic's protected namespace is opened (`protected_namespaces=()`)."""
+        return any(f.name.startswith("model_") for f in self.fields)
 
 
 @dataclass
@@ -123,6 +129,11 @@ class SynapseSpec:
     def fields(self) -> list[FieldSpec]:
         return self.request + self.response
 
+    @property
+    def open_namespace(self) -> bool:
+        """A field named `model_...`: pydantic's protected namespace is opened (`protected_namespaces=()`)."""
+        return any(f.name.startswith("model_") for f in self.fields)
+
 
 @dataclass
 class SubnetSpec:
@@ -142,9 +153,27 @@ class SubnetSpec:
     protocol_module: str | None = None
     origins: dict[str, str] = field(default_factory=dict)
     uses_tensor: bool = False  # protocol.py then defines Tensor, TensorOf and to_tensor
+    # Wire annotations protocol.py defines besides WireBytes (WireDatetime, WireDate, WireSet, WireFrozenset).
+    wire_helpers: list[str] = field(default_factory=list)
+    rebuilt_models: list[str] = field(default_factory=list)  # recursive models, rebuilt once all are defined
     # YAML input: synapse name -> digest of everything its spec was built from (see incremental.py);
     # the render cache keys each synapse's files by it. Empty when unknown.
     synapse_keys: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def open_namespace(self) -> bool:
+        """Some model or synapse has a `model_...` field (protocol.py then imports ConfigDict)."""
+        return any(m.open_namespace for m in self.models) or any(s.open_namespace for s in self.synapses)
+
+    @property
+    def wire_pydantic(self) -> list[str]:
+        """pydantic names protocol.py's wire helpers and configs need, beyond those of WireBytes and tensors."""
+        names = ["ConfigDict"] if self.open_namespace else []
+        if {"WireDatetime", "WireDate"} & set(self.wire_helpers) and not self.uses_bytes:
+            names.append("PlainSerializer")
+        if {"WireSet", "WireFrozenset"} & set(self.wire_helpers):
+            names += ["SerializerFunctionWrapHandler", "WrapSerializer"]
+        return names
 
     @functools.cached_property
     def streams(self) -> bool:
