@@ -16,7 +16,6 @@ fields per synapse, and the same models as JSON Schema (bench/inputs.py).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
@@ -26,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,7 +123,7 @@ class Bench:
 
     def warm(self, n: int, cold: float, reps: int) -> None:
         """Regenerate after one field of one synapse changes (a new edit each run, as a user
-        makes them), one-shot and with `subnet-apigen serve` running; `--check` unchanged output."""
+        makes them), one-shot; `--check` unchanged output."""
         cache = Path(tempfile.mkdtemp(dir=self.work, prefix="cache-warm-"))
         schema = self.work / "subnet.yaml"
 
@@ -140,35 +138,10 @@ class Bench:
 
         one_shot = regenerate(self.work / "warm-out", self.env(cache), range(1, reps + 1))
         check = [timed([str(APIGEN), schema.name, "--out", str(self.work / "warm-out"), "--check"], self.env(cache), self.work).seconds for _ in range(reps)]
-        with self.server() as env:
-            served = regenerate(self.work / "served-out", dict(self.env(cache), **env), range(reps + 1, 2 * reps + 1))
-        r, s, c = statistics.median(one_shot), statistics.median(served), statistics.median(check)
+        r, c = statistics.median(one_shot), statistics.median(check)
         label = f"regenerate after 1 field of 1 synapse changes ({n} x {FIELDS})"
-        self.record(f"{label}, `subnet-apigen serve` running", f"{s:.2f} s", f"{cold:.2f} s (our cold)", s / cold, 0.15)
-        self.record(f"{label}, one-shot (for reference)", f"{r:.2f} s", f"{cold:.2f} s (our cold)", r / cold, None)
+        self.record(label, f"{r:.2f} s", f"{cold:.2f} s (our cold)", r / cold, 0.2)
         self.record(f"--check, output unchanged ({n} x {FIELDS})", f"{c:.3f} s", f"{cold:.2f} s (our cold)", c / cold, 0.1)
-
-    @contextlib.contextmanager
-    def server(self) -> Iterator[dict[str, str]]:
-        """`subnet-apigen serve` in the background (its own short runtime folder); the env that finds it."""
-        runtime = tempfile.mkdtemp(prefix="apigen-run-", dir="/tmp")
-        env = dict(self.env(), XDG_RUNTIME_DIR=runtime)
-        log = self.work / "serve.log"
-        with log.open("wb") as sink:
-            proc = subprocess.Popen([str(APIGEN), "serve"], env=env, stderr=sink, cwd=self.work)
-        try:
-            deadline = time.monotonic() + 120
-            while "running commands" not in log.read_text():
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"subnet-apigen serve did not start:\n{log.read_text()}")
-                time.sleep(0.05)
-            yield {"XDG_RUNTIME_DIR": runtime}
-            if "changed; stopping" in log.read_text() or proc.poll() is not None:
-                raise SystemExit(f"subnet-apigen serve stopped during the runs:\n{log.read_text()}")
-        finally:
-            proc.terminate()
-            proc.wait(30)
-            shutil.rmtree(runtime, ignore_errors=True)
 
     def query_overhead(self, queries: int) -> None:
         proc = subprocess.run(

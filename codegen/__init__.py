@@ -1,11 +1,13 @@
 """subnet-apigen: typed bittensor client layers from a subnet's synapse description.
 
-The pipeline, one module per stage:
-load (``load_yaml``) -> validate (``schema``) -> build the spec (``parser``) ->
-render (``render``) -> format (``fmt``, with ``layout`` and ``blackform``) -> write
-(``writer``); ``pipeline`` wires them, ``cache`` and ``stamp`` spare re-runs the work.
-``launch`` is the entry point: it hands a run to ``server`` (``subnet-apigen serve``) if one
-is up, else runs ``cli`` in its own process.
+One pipeline, one package per stage, run by ``pipeline`` for the command line (``cli``):
+
+    load (YAML or Python) -> parser (the spec model) -> render (Jinja, per ``targets``)
+    -> format (Black) -> output (the only stage that writes)
+
+``targets`` holds one object per bittensor major version; ``cli`` also carries the side
+commands (``breaking``, ``import``, ``json-schema``). Each stage's ``__init__`` says what
+it takes and what it gives.
 """
 
 __version__ = "0.1.0"

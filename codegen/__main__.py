@@ -1,3 +1,3 @@
-from codegen.launch import main
+from codegen.cli import main
 
 main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -29,6 +30,11 @@ class InputError(Exception):
         self.problems = sorted(set(problems))
 
 
+class InternalError(InputError):
+    """A generator bug caught before anything is written (generated code that isn't valid
+    Python): reported like bad input, but with exit status 3 and a request to report it."""
+
+
 class Collector:
     """Accumulates problems for one file; ``raise_if_any`` ends a stage."""
 
@@ -42,3 +48,11 @@ class Collector:
     def raise_if_any(self) -> None:
         if self.problems:
             raise InputError(self.problems)
+
+
+def display_path(arg: str) -> str:
+    """How a schema is named in errors and headers: relative to the working directory, '/'-separated."""
+    path = Path(arg)
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        return path.relative_to(Path.cwd()).as_posix()
+    return path.as_posix()

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codegen.errors import InputError, Problem
+from codegen.errors import InputError, Problem, display_path
 
 if TYPE_CHECKING:
     from codegen.parser.spec import SubnetSpec
-    from codegen.render import RenderedFile
+    from codegen.render.files import RenderedFile
+    from codegen.targets import Target
 
 
 @dataclass
@@ -25,45 +26,37 @@ class Options:
     subnet: str | None = None
 
 
-def display_path(arg: str) -> str:
-    """How a schema is named in errors and headers: relative to the working directory, '/'-separated."""
-    path = Path(arg)
-    if path.is_absolute() and path.is_relative_to(Path.cwd()):
-        return path.relative_to(Path.cwd()).as_posix()
-    return path.as_posix()
-
-
-def load_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None) -> SubnetSpec:
+def load_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None, strict: bool = False, scan: Sequence[str] = ()) -> SubnetSpec:
     """Load one schema argument: a YAML file, or Python input (a .py file or dotted module)."""
     display = display_path(arg)
     if arg.endswith((".yaml", ".yml")) or Path(arg).is_dir():
-        from codegen.incremental import load_yaml_spec
+        from codegen.parser.memo import load_yaml_spec
 
         if roles:
             raise InputError([Problem("--role", 0, 0, "applies to Python input only; in YAML, list the field under `request:` or `response:`")])
         return load_yaml_spec(Path(arg), display, subnet)
-    from codegen.load_python import is_python_schema
+    from codegen.load.python_source import is_python_schema
 
     if is_python_schema(arg):
-        return load_python_spec(arg, subnet, roles, report)
+        return load_python_spec(arg, subnet, roles, report, strict, scan)
     raise InputError(
         [Problem(display, 0, 0, "unsupported schema: give a YAML file (.yaml/.yml), a Python file (.py) or a dotted module (pkg.protocol)")]
     )
 
 
-def load_python_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None) -> SubnetSpec:
+def load_python_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None, strict: bool = False, scan: Sequence[str] = ()) -> SubnetSpec:
     """Python input: import the protocol module (this runs the user's code and bittensor) and read it."""
     if not subnet:
         raise InputError([Problem(display_path(arg), 0, 0, "Python input needs --subnet NAME: the name of the package to generate")])
-    from codegen.load_python import load_python
+    from codegen.load.python_source import load_python
     from codegen.parser.from_python import spec_from_python
     from codegen.parser.roles import RoleRules, parse_overrides
 
     try:
-        rules = RoleRules(parse_overrides(roles))
+        rules = RoleRules(parse_overrides(roles), scan=list(scan))
     except ValueError as exc:
         raise InputError([Problem("--role", 0, 0, str(exc).removeprefix("--role "))]) from None
-    return spec_from_python(load_python(arg), subnet, rules, report)
+    return spec_from_python(load_python(arg), subnet, rules, report, strict)
 
 
 def split_subnet(arg: str) -> tuple[str, str | None]:
@@ -74,7 +67,7 @@ def split_subnet(arg: str) -> tuple[str, str | None]:
     return arg, None
 
 
-def load_all(args: list[str], subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None) -> list[SubnetSpec]:
+def load_all(args: list[str], subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None, strict: bool = False, scan: Sequence[str] = ()) -> list[SubnetSpec]:
     """Load every schema, reporting the problems of all of them together."""
     problems: list[Problem] = []
     specs: list[SubnetSpec] = []
@@ -83,7 +76,7 @@ def load_all(args: list[str], subnet: str | None, roles: Sequence[str] = (), rep
     for arg in args:
         arg, own_subnet = split_subnet(arg)
         try:
-            specs.append(load_spec(arg, own_subnet or subnet, roles, report))
+            specs.append(load_spec(arg, own_subnet or subnet, roles, report, strict, scan))
         except InputError as exc:
             problems += exc.problems
     seen: dict[str, str] = {}
@@ -96,34 +89,32 @@ def load_all(args: list[str], subnet: str | None, roles: Sequence[str] = (), rep
     return specs
 
 
-def build(specs: list[SubnetSpec], target: str = "10") -> dict[str, list[RenderedFile]]:
-    """Render and format every package for bittensor `target` ("10" or "11")."""
-    from codegen.fmt import format_files
+def build(specs: list[SubnetSpec], major: str = "10") -> dict[str, list[RenderedFile]]:
+    """Render and format every package for bittensor `major` ("10" or "11")."""
+    from codegen import targets
+    from codegen.format.files import format_files
 
-    unsupported = [
-        Problem(spec.source, 0, 0, f"--bittensor {target} does not support {what} yet; generate this subnet for bittensor 10")
-        for spec in specs if target != "10"
-        for what, used in (("streaming synapses", spec.streams), ("tensor fields", spec.uses_tensor)) if used
+    target = targets.get(major)
+    problems = [
+        Problem(spec.source, 0, 0, f"--bittensor {major} does not support {what} yet; generate this subnet for bittensor 10")
+        for spec in specs for what in target.unsupported(spec)
     ]
-    if unsupported:
-        raise InputError(unsupported)
-    python_input = [spec for spec in specs if spec.protocol_module and target != "10"]
-    if python_input:
-        raise InputError([
-            Problem(spec.source, 0, 0, f"--bittensor {target} can't import your bt.Synapse classes (bittensor 11 removed them); "
-                    f"write the YAML with `subnet-apigen import {spec.source} --subnet {spec.name} -o {spec.name}.yaml` and generate from that")
-            for spec in python_input
-        ])
-
+    problems += [
+        Problem(spec.source, 0, 0, f"--bittensor {major} can't import your bt.Synapse classes (bittensor {major} removed them); "
+                f"write the YAML with `subnet-apigen import {spec.source} --subnet {spec.name} -o {spec.name}.yaml` and generate from that")
+        for spec in specs if spec.protocol_module and not target.takes_python_input
+    ]
+    if problems:
+        raise InputError(problems)
     return {spec.name: format_files(render_package(spec, target), spec.source) for spec in specs}
 
 
-def render_package(spec: SubnetSpec, target: str) -> list[RenderedFile]:
+def render_package(spec: SubnetSpec, target: Target) -> list[RenderedFile]:
     """Render one package, reusing the last run's rendering of what no change reached."""
-    from codegen.incremental import VERIFY_ENV, RenderMemo
-    from codegen.render import render
+    from codegen.render.memo import VERIFY_ENV, RenderMemo
+    from codegen.render.files import render
 
-    memo = RenderMemo(spec, target)
+    memo = RenderMemo(spec, target.major)
     files = render(spec, target, memo)
     memo.save()
     if os.environ.get(VERIFY_ENV):

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from codegen.cli import main
 
 # Every generation in this suite also formats each file with Black itself and fails on any
-# difference from the formatter's shortcuts (codegen.fmt).
+# difference from the formatter's shortcuts (codegen.format.files).
 os.environ["SUBNET_APIGEN_VERIFY_FORMAT"] = "1"
 os.environ["SUBNET_APIGEN_VERIFY_CACHE"] = "1"  # every reused spec is also built from scratch and compared
 # A developer's `subnet-apigen serve` must not run the suite's subprocesses (tests/test_server.py

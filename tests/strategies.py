@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from codegen.parser import build
+from codegen.parser import names as naming
 from codegen.parser.types import SCALARS
 
 AGGREGATES = ["all", "first", "majority", "by_hotkey", "custom"]
@@ -28,17 +28,17 @@ def _field_name_ok(name: str) -> bool:
     return not (
         keyword.iskeyword(name) or keyword.issoftkeyword(name)
         or name.startswith("model_") or name.endswith("_hooks")
-        or name in build.SYNAPSE_NAMES or name in build.API_PARAMS or name in build.CLASS_BODY_NAMES
-        or name in build.CLIENT_OPTIONS or hasattr(BaseModel, name)
+        or name in naming.SYNAPSE_NAMES or name in naming.API_PARAMS or name in naming.CLASS_BODY_NAMES
+        or name in naming.CLIENT_OPTIONS or hasattr(BaseModel, name)
     )
 
 
 FIELD_NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True).filter(_field_name_ok)
 _TYPE_WORDS = {"list", "dict", "optional", "literal", "tensor", "union"}
 TYPE_NAMES = st.from_regex(r"[A-Z][A-Za-z0-9]{0,9}", fullmatch=True).filter(
-    lambda n: n not in SCALARS and n not in build.GENERATED_NAMES and n not in build.BUILTINS
+    lambda n: n not in SCALARS and n not in naming.GENERATED_NAMES and n not in naming.BUILTINS
     and n.lower() not in _TYPE_WORDS and not n.endswith("API") and not keyword.iskeyword(n)
-    and not keyword.iskeyword(build.snake_case(n)) and not keyword.issoftkeyword(build.snake_case(n))
+    and not keyword.iskeyword(naming.snake_case(n)) and not keyword.issoftkeyword(naming.snake_case(n))
 )
 
 
@@ -202,7 +202,7 @@ def fields(draw: st.DrawFn, named: Named, role: str, min_size: int, taken: set[s
 
 @st.composite
 def schemas(draw: st.DrawFn, subnet: str = "prop") -> dict[str, Any]:
-    type_names = draw(st.lists(TYPE_NAMES, min_size=1, max_size=5, unique_by=(str.lower, build.snake_case)))
+    type_names = draw(st.lists(TYPE_NAMES, min_size=1, max_size=5, unique_by=(str.lower, naming.snake_case)))
     # at most 2 enums, 2 models and 3 synapses: enough to combine every kind, small enough to run 500
     n_enums = draw(st.integers(0, min(2, len(type_names) - 1)))
     n_models = draw(st.integers(0, min(2, len(type_names) - 1 - n_enums)))

@@ -10,15 +10,16 @@ import errno
 import functools
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import black
 import pytest
 
-from codegen import pipeline, writer
-from codegen.render import RenderedFile
+from codegen import pipeline
+from codegen.output import writer
+from codegen.render.files import RenderedFile
 from tests.conftest import run_cli
 
 OLD = """\
@@ -224,7 +225,7 @@ def test_black_rejecting_a_file_writes_nothing(cli_tree: tuple[Path, Path], monk
 def test_a_template_error_writes_nothing(cli_tree: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     schema, out = cli_tree
     before = snapshot(out)
-    from codegen import render
+    from codegen.render import files as render
 
     real = render.environment().get_template
 

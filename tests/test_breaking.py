@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from codegen.breaking import RULES, Change, compare
-from codegen.load_yaml import parse_yaml
+from codegen.cli.breaking import RULES, Change, compare
+from codegen.load.yaml_source import parse_yaml
 from codegen.parser.from_yaml import spec_from_document
 from tests.conftest import run_cli
 
@@ -186,6 +186,25 @@ def test_type_changed() -> None:
     only(changes(lambda d: ask(d)["request"].update(mode="str")), "type-changed", "note")
 
 
+def test_type_changed_unions_tuples_and_sets() -> None:
+    only(changes(lambda d: ask(d)["response"].update(answer="str | int")), "type-changed", "note")  # a union holding the old type
+    only(changes(lambda d: ask(d)["response"].update(answer="tuple[str, int]")), "type-changed", "breaking")
+    only(changes(lambda d: ask(d)["request"].update(tags={"type": "set[str]", "default": []})), "type-changed", "breaking")
+    base = copy.deepcopy(BASE)
+    ask(base)["response"]["answer"] = "str | int"
+    for new_type, level in (("str | int | float", "note"), ("int | str", None), ("str", "breaking"), ("str | list[int]", "breaking")):
+        new = copy.deepcopy(base)
+        ask(new)["response"]["answer"] = new_type
+        found = compare(spec(base), spec(new))
+        assert [c.level for c in found] == ([level] if level else []), (new_type, found)
+    ask(base)["response"]["answer"] = "tuple[int, str]"
+    new = copy.deepcopy(base)
+    ask(new)["response"]["answer"] = "tuple[int, str, str]"
+    assert "differ in length" in only(compare(spec(base), spec(new)), "type-changed", "breaking").message
+    ask(new)["response"]["answer"] = "tuple[int, int]"
+    only(compare(spec(base), spec(new)), "type-changed", "breaking")
+
+
 def test_type_changed_null_no_longer_accepted_inside_a_list() -> None:
     base = copy.deepcopy(BASE)
     ask(base)["request"]["tags"]["type"] = "list[str | None]"
@@ -246,9 +265,11 @@ def test_constraint_tightened() -> None:
 
 
 def test_constraint_loosened_is_a_note() -> None:
-    only(changes(lambda d: ask(d)["request"]["prompt"].update(max_length=200)), "constraint-tightened", "note")
-    only(changes(lambda d: ask(d)["request"]["level"].pop("le")), "constraint-tightened", "note")
-    only(changes(lambda d: ask(d)["request"]["code"].pop("pattern")), "constraint-tightened", "note")
+    only(changes(lambda d: ask(d)["request"]["prompt"].update(max_length=200)), "constraint-loosened", "note")
+    only(changes(lambda d: ask(d)["request"]["level"].pop("le")), "constraint-loosened", "note")
+    only(changes(lambda d: ask(d)["request"]["code"].pop("pattern")), "constraint-loosened", "note")
+    loosened = only(changes(lambda d: ask(d)["request"]["level"].update(le=100)), "constraint-loosened", "note")
+    assert "<= 10 -> <= 100" in loosened.message or "10 -> 100" in loosened.message, loosened.message
 
 
 def test_constraint_same_bound_spelled_differently_is_no_change() -> None:
@@ -286,7 +307,7 @@ def test_command_passes_safe_changes(tmp_path: Path) -> None:
     new = write(tmp_path / "new.yaml", new_data)
     result = run_cli("breaking", old, new)
     assert result.exit_code == 0, result.stdout
-    assert "note [constraint-tightened]" in result.stdout
+    assert "note [constraint-loosened]" in result.stdout
     assert result.stderr.startswith("ok: 1 note")
 
 

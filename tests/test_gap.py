@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from codegen import gap, pipeline
+from codegen import pipeline
+from codegen.output import gap
 from tests.conftest import ROOT, SCHEMAS, run_cli
 
 

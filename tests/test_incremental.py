@@ -21,9 +21,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codegen import fmt, incremental, pipeline
+from codegen import pipeline, targets
+from codegen.format import files as fmt
+from codegen.parser import memo as spec_memo
+from codegen.render import memo as incremental
 from codegen.errors import InputError
-from codegen.load_yaml import synapse_texts
+from codegen.load.yaml_source import synapse_texts
 from tests.conftest import SCHEMAS, TEST_SCHEMAS
 from tests.strategies import TEXT, schemas
 from tests.test_properties import DERANDOMIZE
@@ -57,9 +60,9 @@ class Run:
 
     def __call__(self, text: str) -> list[tuple[str, str]] | str:
         self.path.write_text(text, encoding="utf-8")
-        load, render_block = incremental.SpecMemo.load, incremental.RenderMemo.__call__
+        load, render_block = spec_memo.SpecMemo.load, incremental.RenderMemo.__call__
 
-        def counting_load(memo: incremental.SpecMemo) -> Any:
+        def counting_load(memo: spec_memo.SpecMemo) -> Any:
             spec = load(memo)
             self.reused = len(memo.reused)
             return spec
@@ -69,13 +72,13 @@ class Run:
             return render_block(memo, path, synapse, make)
 
         self.rendered = 0
-        with mock.patch.object(incremental.SpecMemo, "load", counting_load), \
+        with mock.patch.object(spec_memo.SpecMemo, "load", counting_load), \
                 mock.patch.object(incremental.RenderMemo, "__call__", counting_render):
             try:
                 [spec] = pipeline.load_all([str(self.path)], None)
             except InputError as exc:
                 return "\n".join(str(p) for p in exc.problems)
-            return [(f.path, f.text) for f in pipeline.render_package(spec, "10")]
+            return [(f.path, f.text) for f in pipeline.render_package(spec, targets.get("10"))]
 
 
 def cold(path: Path, text: str) -> list[tuple[str, str]] | str:
@@ -265,7 +268,7 @@ def test_pieces_cut_where_the_whole_module_is_cut() -> None:
     specs = pipeline.load_all([str(p) for p in sorted(SCHEMAS.glob("*.yaml"))] + [str(TEST_SCHEMAS / "every_type.yaml")], None)
     checked = 0
     for spec in specs:
-        for f in pipeline.render_package(spec, "10"):
+        for f in pipeline.render_package(spec, targets.get("10")):
             if not f.pieces:
                 continue
             runs = fmt.unit_groups(f.pieces)

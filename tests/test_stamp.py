@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from codegen import pipeline, stamp
+from codegen import pipeline
+from codegen.output import stamp
 from tests.conftest import SCHEMAS, run_cli
 
 

@@ -111,7 +111,7 @@ def test_rejects_with_a_useful_message(text: str, fragment: str) -> None:
     ],
 )
 def test_samples_honour_constraints(typ: t.TypeRef, constraints: dict[str, object]) -> None:
-    from codegen.parser.build import check_value
+    from codegen.parser.fields import check_value
 
     samples = typ.samples(constraints)
     assert samples

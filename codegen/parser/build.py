@@ -2,79 +2,34 @@
 
 from __future__ import annotations
 
-import builtins
 import dataclasses
 import difflib
-import enum
-import functools
-import keyword
-import math
 import re
-import sys
 from collections.abc import Iterable
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import BaseModel
 
 from codegen.errors import Collector
-from codegen.load_yaml import Document, Path_
+from codegen.load.yaml_source import Document, Path_
 from codegen.parser import types as t
 from codegen.parser.spec import EnumSpec, FieldSpec, ModelSpec, StreamSpec, SubnetSpec, SynapseSpec
-from codegen.schema import MISSING, FieldDef, SchemaDef
-
-# Attributes of bittensor.Synapse (fields and methods) a schema field must not shadow.
-SYNAPSE_NAMES = frozenset(
-    "name timeout total_size header_size dendrite axon computed_body_hash required_hash_fields "
-    "deserialize get_total_size is_success is_failure is_timeout is_blacklist failed_verification "
-    "get_required_fields to_headers body_hash parse_headers_to_inputs from_headers set_name_type "
-    # bittensor.StreamingSynapse's (a `stream: true` synapse is one)
-    "process_streaming_response extract_response_json create_streaming_response BTStreamingResponse".split()
+from codegen.load.schema import MISSING, FieldDef, SchemaDef
+from codegen.parser.fields import as_def, check_value, contains, decide_field, default_expr, jsonable, member_name, model_samples, py_literal, safe_samples
+from codegen.parser.names import (
+    API_PARAMS,
+    BUILTINS,
+    CLASS_BODY_NAMES,
+    CLIENT_OPTIONS,
+    DENIED_PACKAGES,
+    GENERATED_NAMES,
+    PACKAGE_RE,
+    SYNAPSE_NAMES,
+    TYPE_WORDS,
+    is_keyword,
+    reserved_route,
+    snake_case,
 )
-# Parameters of the generated API call, and names the generated modules define.
-BUILTINS = frozenset(dir(builtins))
-API_PARAMS = frozenset({"axons", "self", "synapse", "responses"})
-# Names the generated class bodies and methods read: a field of that name would shadow them there.
-CLASS_BODY_NAMES = frozenset(
-    "str int float bool bytes list dict tuple set frozenset Any Literal ClassVar Annotated WireBytes Field BaseModel bt enum base64 "
-    "datetime date timezone WireDatetime WireDate WireSet WireFrozenset ConfigDict".split()
-)
-# The example client's own options (field options are --name-with-dashes, values land in args.<name>).
-CLIENT_OPTIONS = {
-    "help": "--help",
-    "netuid": "--netuid",
-    "network": "--subtensor.network",
-    "wallet_name": "--wallet.name",
-    "wallet_hotkey": "--wallet.hotkey",
-    "wallet_path": "--wallet.path",
-}
-# Module-level names of the generated modules, which import every enum, model and synapse
-# name next to their own (tests/test_properties.py checks this list against the templates).
-GENERATED_NAMES = frozenset(
-    "WireBytes Field BaseModel Any ClassVar Literal Annotated SubnetsAPI Endpoint AxonTarget NETUID S T Answer "
-    "BeforeValidator PlainSerializer TypeAdapter ValidationError Callable Iterable Sequence Wallet Generic "
-    "NamedTuple TypeVar to_jsonable_python argparse asyncio base64 binascii bt enum json sys "
-    "answers attribute by_hotkey canonical collect_all first majority plain succeeded add_common_options "
-    "build_parser choice_option json_option jsonable main metagraph_axons parse_axon parse_bytes request_kwargs "
-    "query protocol api client hooks tests REQUEST answer reply key expected close dead_axon wallet_dir pytest "
-    "Result prepare aggregate postprocess "
-    # the client's option readers, and the bittensor 11 target's own names
-    "WithJsonSchema parse_port positive_seconds request_problems Outcome AxonLike ROUTES Authenticator "
-    "build_app request_target Handler httpx http_auth uvicorn FastAPI itself "
-    # capitalised module-level names of the miner, streaming, tensor and test modules
-    "AsyncIterable AsyncIterator Awaitable CHUNKS Chunk ClientResponse DOCUMENT Frames GetCoreSchemaHandler "
-    "Iterator JSONResponse Keypair Miner PROMPT_STREAM Path Protocol REQUESTS RequestValidationError Response "
-    "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple "
-    # the wire annotations of dates, times and sets, and what they need
-    "WireDatetime WireDate WireSet WireFrozenset ConfigDict WrapSerializer SerializerFunctionWrapHandler datetime date timezone".split()
-)
-DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
-PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through
-
-
-def snake_case(name: str) -> str:
-    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
-    s = re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", s)
-    return s.lower()
 
 
 class Builder:
@@ -137,7 +92,7 @@ class Builder:
 
         if not PACKAGE_RE.fullmatch(name):
             report(f"{what} {name!r} is not a valid package name; use lowercase letters, digits and _, starting with a letter (e.g. `my_subnet`)")
-        elif keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        elif is_keyword(name):
             report(f"{what} {name!r} is a Python keyword, so it can't be imported; pick another name (e.g. `{name}_subnet`)")
         elif name in DENIED_PACKAGES:
             report(f"{what} {name!r} would shadow the `{name}` module; pick another name (e.g. `{name}_subnet`)")
@@ -146,7 +101,7 @@ class Builder:
         if not name.isidentifier() or not name.isascii():
             self.error(path, f"{what} {name!r} is not a valid Python identifier; use ASCII letters, digits and _, not starting with a digit")
             return False
-        if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        if is_keyword(name):
             self.error(path, f"{what} {name!r} is a Python keyword; rename it (e.g. `{name}_`)")
             return False
         return True
@@ -165,9 +120,11 @@ class Builder:
                     self.error(path, f"{what} {name!r} must not start with `_`; rename it (e.g. {name.lstrip('_') or 'Name'!r})")
                     continue
                 derived = any(name.endswith(end) and name[: -len(end)] in self.schema.synapses for end in ("API", "Request", "Response"))
-                if name in GENERATED_NAMES or derived:  # <Synapse>API, and the bittensor 11 target's models
+                if what == "synapse" and reserved_route(name):
+                    self.error(path, reserved_route(name) or "")
+                elif name in GENERATED_NAMES or derived:  # <Synapse>API, and the bittensor 11 target's models
                     self.error(path, f"{what} name {name!r} clashes with a name the generated code defines; rename it")
-                elif name in t.SCALARS or name.lower() in {"list", "dict", "optional", "literal", "tensor", "union", "tuple", "set", "frozenset"}:
+                elif name in t.SCALARS or name.lower() in TYPE_WORDS:
                     self.error(path, f"{what} name {name!r} is a built-in type name; rename it")
                 elif name in BUILTINS:
                     self.error(path, f"{what} name {name!r} would shadow the Python builtin `{name}` in the generated code; rename it")
@@ -181,11 +138,11 @@ class Builder:
                     seen[lower] = (what, name, path)
         modules: dict[str, str] = {}
         for name in self.schema.synapses:
-            if not name.isidentifier() or keyword.iskeyword(name) or keyword.issoftkeyword(name):
+            if not name.isidentifier() or is_keyword(name):
                 continue  # reported above
             module = snake_case(name)
             path = ("synapses", name)
-            if keyword.iskeyword(module) or keyword.issoftkeyword(module):
+            if is_keyword(module):
                 self.error(path, f"synapse {name!r} would get the module name `{module}`, a Python keyword; rename it")
             elif module in modules and modules[module].lower() != name.lower():  # same-but-case: reported above
                 self.error(path, f"synapses {modules[module]!r} and {name!r} would both get the module name `{module}`; rename one")
@@ -234,7 +191,7 @@ class Builder:
             if isinstance(value, str) and (not value or value != value.strip()):
                 self.error(path + (i,), f"enum {name!r}: value {value!r} must be non-empty with no surrounding spaces", value=True)
                 continue
-            member = _member_name(value)
+            member = member_name(value)
             base, n = member, 2
             while member in seen_names:  # values that differ only in punctuation, e.g. 'a b' and 'a-b'
                 member, n = f"{base}_{n}", n + 1
@@ -251,7 +208,7 @@ class Builder:
         for mname, mdef in self.schema.models.items():
             parsed[mname] = {}
             for fname, entry in mdef.fields.items():
-                fdef = _as_def(entry)
+                fdef = as_def(entry)
                 fpath: Path_ = ("models", mname, "fields", fname)
                 typ = None if fpath in self.broken else self.parse(fdef.type, fpath)
                 parsed[mname][fname] = (fdef, typ)
@@ -277,7 +234,7 @@ class Builder:
                         fields.append(f)
             defined.add(mname)
             models.append(ModelSpec(mname, self.schema.models[mname].description, fields))
-            self.model_samples[mname] = _model_samples(mname, fields, self.model_call)
+            self.model_samples[mname] = model_samples(mname, fields, self.model_call)
             ref = self.named[mname]
             assert isinstance(ref, t.ModelRef)
             object.__setattr__(ref, "sample_list", self.model_samples[mname])
@@ -346,7 +303,7 @@ class Builder:
         default = fdef.default
         if default is not MISSING:
             problem = check_value(typ, default, constraints)
-            if problem is None and isinstance(base, (t.ListType, t.DictType, t.SetType)) and default and _contains(base.children()[-1], (t.EnumRef, t.ModelRef)):
+            if problem is None and isinstance(base, (t.ListType, t.DictType, t.SetType)) and default and contains(base.children()[-1], (t.EnumRef, t.ModelRef)):
                 problem = "defaults of containers of enums or models can only be empty; give it in code"
             if problem:
                 self.error(path + ("default",), f"bad default {default!r}: {problem}", value=True)
@@ -375,11 +332,11 @@ class Builder:
     def samples_for(self, typ: t.TypeRef, c: dict[str, Any], fdef: FieldDef, path: Path_) -> list[t.Sample] | None:
         if fdef.example is not MISSING:
             problem = check_value(typ, fdef.example, c)
-            if problem or fdef.example is None or _contains(typ, (t.TensorType,)):
+            if problem or fdef.example is None or contains(typ, (t.TensorType,)):
                 self.error(path + ("example",), f"bad example {fdef.example!r}: {problem or 'give a non-null value of a type other than tensor'}", value=True)
                 return None
-            return [t.Sample(default_expr(typ, fdef.example), _jsonable(fdef.example))]
-        samples = _safe_samples(typ, c)
+            return [t.Sample(default_expr(typ, fdef.example), jsonable(fdef.example))]
+        samples = safe_samples(typ, c)
         if not samples and self.refers_ahead(typ) and (typ.nullable or fdef.default is not MISSING):
             return []  # a recursive link the samples leave out (they fill required fields only)
         if not samples:
@@ -401,7 +358,7 @@ class Builder:
                 seen[fname] = role
                 if not self.check_field_name(fname, fpath, on_synapse=True, request=role == "request") or fpath in self.broken:
                     continue
-                fdef = _as_def(entry)
+                fdef = as_def(entry)
                 typ = self.parse(fdef.type, fpath)
                 if typ is None:
                     continue
@@ -464,7 +421,7 @@ class Builder:
             samples = [t.Sample(repr(p), p) for p in pieces]
         elif isinstance(base, t.ListType):
             kind, chunk, wire = "items", base.item.annotation(), base.item.annotation(wire=True)
-            items = _safe_samples(base.item, {})
+            items = safe_samples(base.item, {})
             count = min(2, target.constraints.get("max_length", 2))
             samples = [items[i % len(items)] for i in range(count)] if items else []
         else:
@@ -514,13 +471,12 @@ def protocol_imports(
     if streams:
         typing_names.add("Any")
     typing_names.update(t.helper_typing(helpers))
-    sets = {"WireSet", "WireFrozenset"} & set(helpers)
     lines = []
     if uses_bytes:
         lines.append("import base64")
     if spec.enums:
         lines.append("import enum")
-    if sets:
+    if {"WireSet", "WireFrozenset"} & set(helpers):
         lines.append("import json")
     abc = (["AsyncIterator"] if streams else []) + (["Sequence"] if uses_tensor else [])
     if abc:
@@ -546,295 +502,3 @@ def result_type(aggregate: str, value_type: str, snake: str) -> str:
     }[aggregate]
 
 
-# ---- field decisions (shared with the Pydantic loader) -----------------
-
-
-def decide_field(name: str, fdef: FieldDef, typ: t.TypeRef, constraints: dict[str, Any], role: str, samples: list[t.Sample]) -> FieldSpec:
-    """Decide how a field is declared on the wire and in the typed API.
-
-    Request fields the schema requires are declared optional on the synapse
-    (default None) so bittensor sends no `type(value)()` header placeholder
-    that could fail validation on the axon; prepare_synapse requires them.
-    """
-    default = fdef.default
-    has_default = default is not MISSING
-    wire = typ.annotation(wire=True)
-    plain = typ.annotation()
-    required = not has_default and not typ.nullable
-    extra = [f"{k}={constraints[k]!r}" for k in t.CONSTRAINTS if k in constraints]
-    if fdef.description:
-        extra.append(f"description={fdef.description!r}")
-    # A plain model field: required unless it has a default or may be None.
-    strict = [_default_kw(typ, default)] if has_default else (["default=None"] if typ.nullable else [])
-    strict_call = f"Field({', '.join(strict + extra)})" if strict + extra else ""
-    if role == "model":
-        annotation, field_call = wire, strict_call
-    else:
-        # On a bt.Synapse every field is optional: see the docstring.
-        on_wire = [_default_kw(typ, default)] if has_default else ["default=None"]
-        annotation = wire if typ.nullable or (has_default and default is not None) else f"{wire} | None"
-        field_call = f"Field({', '.join(on_wire + extra)})"
-    # typed API parameter
-    if required:
-        param_ann, param_default, value_expr = plain, None, name
-    elif not has_default or default is None:
-        param_ann = plain if typ.nullable else f"{plain} | None"
-        param_default, value_expr = "None", name
-    elif typ.mutable:
-        param_ann = plain if typ.nullable else f"{plain} | None"
-        param_default = "None"
-        value_expr = f"{name} if {name} is not None else {default_expr(typ, default)}"
-    else:
-        param_ann, param_default, value_expr = plain, default_expr(typ, default), name
-    base = typ.non_null()
-    choices: list[Any] = list(getattr(base, "values", ()))
-    return FieldSpec(
-        name=name,
-        type=typ,
-        description=fdef.description,
-        hash=fdef.hash,
-        constraints=constraints,
-        annotation=annotation,
-        field_call=field_call,
-        strict_annotation=wire,
-        strict_field_call=strict_call,
-        default=default if has_default else None,
-        has_default=has_default,
-        param_annotation=param_ann,
-        param_default=param_default,
-        value_expr=value_expr,
-        required=required,
-        samples=samples,
-        cli_kind=typ.cli_kind,
-        choices=choices,
-        cli_annotation=base.annotation(wire=True),
-    )
-
-
-def _default_kw(typ: t.TypeRef, default: Any) -> str:
-    if default is not None and typ.mutable:
-        value = default_expr(typ, default)
-        if default and isinstance(typ.non_null(), (t.ListType, t.DictType)):
-            # Built through its own type: mypy infers a bare display from its items
-            # (['a'] is list[str], not list[Literal['a']]; [[1], ['x']] is list[object]).
-            value = f"{typ.non_null().annotation(wire=True)}({value})"
-        return f"default_factory=lambda: {value}"
-    return f"default={default_expr(typ, default)}"
-
-
-def default_expr(typ: t.TypeRef, value: Any) -> str:
-    """A Python expression for a (checked) default: floats as floats, enum values as members."""
-    base = typ.non_null()
-    if value is None:
-        return "None"
-    if isinstance(base, t.EnumRef):
-        member = next(m for m, v in base.members if v == value)
-        return f"{base.name}.{member}"
-    if isinstance(base, t.FloatType):
-        return py_literal(float(value))
-    if isinstance(base, t.ListType):
-        return "[" + ", ".join(default_expr(base.item, v) for v in value) + "]"
-    if isinstance(base, t.DictType):
-        return "{" + ", ".join(f"{default_expr(base.key, k)}: {default_expr(base.value, v)}" for k, v in value.items()) + "}"
-    if isinstance(base, t.TupleType):
-        items = [default_expr(base.items[0 if base.variadic else i], v) for i, v in enumerate(value)]
-        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-    if isinstance(base, t.SetType):
-        inner = "{" + ", ".join(default_expr(base.item, v) for v in value) + "}" if value else ""
-        return f"frozenset({inner})" if base.frozen else (inner or "set()")
-    if isinstance(base, t.DateTimeType):
-        text = value.isoformat() if not isinstance(value, str) else value
-        return f"{base.python_name}.fromisoformat({text!r})"
-    if isinstance(base, t.ModelRef):
-        return f"{base.name}.model_validate({py_literal(_jsonable(value))})"
-    if isinstance(base, t.UnionType):
-        fits = next((m for m in base.members if _check_type(m, value) is None), base.members[0])
-        return default_expr(fits, value)
-    return py_literal(value)
-
-
-def py_literal(value: Any) -> str:
-    """A Python literal for a YAML value; repr() of plain data is always valid, inert code."""
-    return repr(value)
-
-
-def check_value(typ: t.TypeRef, value: Any, c: dict[str, Any]) -> str | None:
-    """Why ``value`` isn't a valid ``typ`` under constraints ``c``, or None if it is."""
-    problem = _check_type(typ, value)
-    if problem or value is None:
-        return problem
-    for k, ok in (("gt", lambda b: value > b), ("ge", lambda b: value >= b), ("lt", lambda b: value < b), ("le", lambda b: value <= b)):
-        if k in c and not ok(c[k]):
-            return f"violates `{k}: {c[k]}`"
-    if "min_length" in c and len(value) < c["min_length"]:
-        return f"shorter than `min_length: {c['min_length']}`"
-    if "max_length" in c and len(value) > c["max_length"]:
-        return f"longer than `max_length: {c['max_length']}`"
-    if "pattern" in c and not re.search(c["pattern"], value):
-        return f"does not match `pattern: {c['pattern']}`"
-    return None
-
-
-def _check_type(typ: t.TypeRef, value: Any) -> str | None:
-    name = typ.annotation()
-    if value is None:
-        return None if typ.nullable or isinstance(typ, t.AnyType) else f"null is not a valid `{name}`; make the type `{name} | None`"
-    typ = typ.non_null()
-    checks: dict[type, Callable[[Any], bool]] = {
-        t.IntType: lambda v: isinstance(v, int) and not isinstance(v, bool),
-        t.FloatType: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-        t.StrType: lambda v: isinstance(v, str),
-        t.BoolType: lambda v: isinstance(v, bool),
-        t.BytesType: lambda v: isinstance(v, bytes),
-    }
-    if type(typ) in checks:
-        if not checks[type(typ)](value):
-            hint = {t.BytesType: " (use YAML !!binary)", t.BoolType: " (true or false)"}.get(type(typ), "")
-            return f"expected {name}{hint}"
-        if isinstance(value, float) and not math.isfinite(value):
-            return "not a finite number; Python and JSON have no literal for inf/nan"
-        return None
-    if isinstance(typ, t.AnyType):
-        return _check_plain(value)
-    if isinstance(typ, (t.LiteralType, t.EnumRef)):
-        ok = any(value == v and type(value) is type(v) for v in typ.values)
-        return None if ok else f"expected one of {', '.join(repr(v) for v in typ.values)}"
-    if isinstance(typ, t.ListType):
-        if not isinstance(value, list):
-            return f"expected a list for `{name}`"
-        return next((p for p in (_check_type(typ.item, v) for v in value) if p), None)
-    if isinstance(typ, t.DictType):
-        if not isinstance(value, dict):
-            return f"expected a mapping for `{name}`"
-        keys = (p for p in (_check_type(typ.key, k) for k in value) if p)
-        return next(keys, None) or next((p for p in (_check_type(typ.value, v) for v in value.values()) if p), None)
-    if isinstance(typ, t.UnionType):
-        if any(_check_type(m, value) is None for m in typ.members):
-            return None
-        return f"expected a value of one of `{name}`"
-    if isinstance(typ, t.TupleType):
-        if not isinstance(value, (list, tuple)) or (not typ.variadic and len(value) != len(typ.items)):
-            return f"expected a list of {len(typ.items)} items for `{name}`" if not typ.variadic else f"expected a list for `{name}`"
-        items = typ.items * len(value) if typ.variadic else typ.items
-        return next((p for p in (_check_type(i, v) for i, v in zip(items, value)) if p), None)
-    if isinstance(typ, t.SetType):
-        if not isinstance(value, (list, tuple, set, frozenset)):
-            return f"expected a list for `{name}`"
-        if isinstance(value, (list, tuple)) and len({repr(v) for v in value}) != len(value):
-            return f"items of `{name}` repeat"
-        return next((p for p in (_check_type(typ.item, v) for v in value) if p), None)
-    if isinstance(typ, t.DateTimeType):
-        import datetime
-
-        want = datetime.datetime if isinstance(typ, t.DateType) is False else datetime.date
-        if isinstance(value, want) and (want is datetime.datetime or not isinstance(value, datetime.datetime)):
-            return None
-        if isinstance(value, str):
-            try:
-                want.fromisoformat(value.replace("Z", "+00:00") if want is datetime.datetime else value)
-                return None
-            except ValueError:
-                pass
-        return f"expected an ISO 8601 {typ.python_name} (e.g. {typ.examples[0][1]!r})"
-    if isinstance(typ, t.ModelRef):
-        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-            return f"expected a mapping of `{name}`'s fields"
-        return _check_plain(value)
-    if isinstance(typ, t.TensorType):
-        return "tensor values can't be given in the schema"
-    return f"unsupported value for `{name}`"
-
-
-def _check_plain(value: Any) -> str | None:
-    if isinstance(value, float) and not math.isfinite(value):
-        return "non-finite floats can't be sent as JSON"
-    if isinstance(value, (list, tuple)):
-        return next((p for p in map(_check_plain, value) if p), None)
-    if isinstance(value, dict):
-        return next((p for p in map(_check_plain, value.values()) if p), None)
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return None
-    return f"{type(value).__name__} values can't be sent as JSON; quote it to mean text"
-
-
-def _contains(typ: t.TypeRef, kinds: tuple[type, ...]) -> bool:
-    return any(isinstance(r, kinds) for r in typ.walk())
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, bytes):
-        import base64
-
-        return base64.b64encode(value).decode("ascii")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return value
-
-
-def _safe_samples(typ: t.TypeRef, c: dict[str, Any]) -> list[t.Sample]:
-    """The type's samples that meet the constraints. A schema repeats the same few (type,
-    constraints) pairs across its fields, so they are cached -- except for types holding a
-    model, whose samples are attached per schema (a model name is not its identity)."""
-    if _contains(typ, (t.ModelRef,)):
-        return _filter_samples(typ, c)
-    try:
-        # each value with its type: 1, 1.0 and True are equal keys but may give other samples
-        return list(_safe_samples_cached(typ, tuple(sorted((k, type(v).__name__, v) for k, v in c.items()))))
-    except TypeError:  # an unhashable constraint value: nothing to share
-        return _filter_samples(typ, c)
-
-
-@functools.lru_cache(maxsize=1024)
-def _safe_samples_cached(typ: t.TypeRef, c: tuple[tuple[str, str, Any], ...]) -> tuple[t.Sample, ...]:
-    return tuple(_filter_samples(typ, {k: v for k, _, v in c}))
-
-
-def _filter_samples(typ: t.TypeRef, c: dict[str, Any]) -> list[t.Sample]:
-    return [s for s in typ.samples(c) if not _has_problem(typ, s, c)]
-
-
-def _has_problem(typ: t.TypeRef, sample: t.Sample, c: dict[str, Any]) -> bool:
-    if _contains(typ, (t.EnumRef, t.ModelRef, t.BytesType, t.TensorType)):
-        return False  # built from valid parts; no plain value to check
-    return check_value(typ, sample.json, c) is not None
-
-
-def _model_samples(name: str, fields: list[FieldSpec], call: Callable[[str, list[tuple[str, str]]], str]) -> list[t.Sample]:
-    # required fields, and tags (a one-value literal) that tell the model apart in a union
-    required = [f for f in fields if f.required or (isinstance(f.type, t.LiteralType) and len(f.type.values) == 1)]
-    out = []
-    for shift in range(2):
-        parts = [(f, f.samples[shift % len(f.samples)]) for f in required if f.samples]
-        out.append(
-            t.Sample(
-                call(name, [(f.name, s.expr) for f, s in parts]),
-                {f.name: s.json for f, s in parts},
-            )
-        )
-    return list({s.expr: s for s in out}.values())
-
-
-# Names a member must not take: they would shadow Enum machinery or str/int methods.
-_MEMBER_RESERVED = frozenset(dir(enum.StrEnum)) | frozenset(dir(enum.IntEnum)) | {"name", "value", "mro"}
-
-
-def _member_name(value: str | int) -> str:
-    """A readable identifier for an enum value (the value itself is always written with repr)."""
-    if isinstance(value, int):
-        return f"V{value}" if value >= 0 else f"MINUS_{-value}"
-    name = re.sub(r"\W", "_", value, flags=re.ASCII)
-    if not name or name[0].isdigit():
-        name = "V_" + name
-    if name.startswith("_"):
-        name = "V" + name
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _MEMBER_RESERVED:
-        name += "_"
-    return name
-
-
-def _as_def(entry: str | FieldDef) -> FieldDef:
-    return FieldDef(type=entry) if isinstance(entry, str) else entry

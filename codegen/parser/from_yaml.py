@@ -14,10 +14,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from codegen.errors import Collector, InputError
-from codegen.load_yaml import Document, Path_
+from codegen.load.yaml_source import Document, Path_
 from codegen.parser.build import Builder
 from codegen.parser.spec import SubnetSpec
-from codegen.schema import FieldDef, ModelDef, SchemaDef, SynapseDef
+from codegen.load.schema import FieldDef, ModelDef, SchemaDef, SynapseDef
 
 
 def spec_from_document(doc: Document, subnet: str | None = None) -> SubnetSpec:

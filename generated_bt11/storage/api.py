@@ -7,11 +7,14 @@ Same call shape as the bittensor 10 target's API classes:
 """
 
 from collections.abc import Sequence
+from types import TracebackType
+from typing import Self
 
 import bittensor as bt
 
 from . import _aggregate, _transport
-from ._transport import AxonLike, Endpoint, Outcome
+from . import _v10bridge  # the migration bridge: bittensor 10 axons
+from ._transport import AxonLike, Outcome
 from .hooks import store as store_hooks, retrieve as retrieve_hooks
 from .protocol import (
     Encoding,
@@ -32,9 +35,45 @@ class StoreAPI:
     """
 
     path = "/Store"
+    max_bytes = 8388608
+    """Bytes read from one miner's answer at most: derived from the schema where it bounds every response field, else the documented default."""
 
-    def __init__(self, wallet: bt.WalletLike) -> None:
+    def __init__(
+        self,
+        wallet: bt.WalletLike,
+        *,
+        pool: _transport.Pool | None = None,
+        max_bytes: int | None = None,
+        retries: int = _transport.CONNECT_RETRIES,
+        wire: _v10bridge.Wire = "auto",
+    ) -> None:
+        """`pool` shares one connection pool between API objects; `max_bytes` overrides the class's limit;
+        `retries`: how often a miner whose connection could not be made is tried again (each re-signed);
+        `wire`: "auto" asks over btauth/1 and a bittensor 10 axon again its way, "btauth" or "v10" force one.
+        """
         self.wallet = wallet
+        self.wire: _v10bridge.Wire = wire
+        self.pool = pool or _transport.Pool()
+        self._owns_pool = pool is None
+        if max_bytes is not None:
+            self.max_bytes = max_bytes
+        self.retries = retries
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections this object opened (a pool given to it stays open)."""
+        if self._owns_pool:
+            await self.pool.aclose()
 
     def prepare_synapse(
         self,
@@ -80,23 +119,31 @@ class StoreAPI:
         axons: AxonLike | Sequence[AxonLike],
         request: StoreRequest,
         timeout: float = 30.0,
+        *,
+        max_bytes: int | None = None,
+        min_answers: int | None = None,
+        quorum: float | None = None,
     ) -> list[Outcome[StoreResponse]]:
-        """Send a prepared request to every axon; one Outcome per axon, in order."""
-        targets: list[AxonLike]
-        if isinstance(axons, Endpoint) or not isinstance(
-            axons, Sequence
-        ):  # an Endpoint is a tuple too
-            targets = [axons]
-        else:
-            targets = list(axons)
+        """Send a prepared request to every axon; one Outcome per axon, in order.
+
+        `max_bytes` overrides the limit for this call. With `min_answers` (a count) or
+        `quorum` (a share of the axons), return as soon as that many miners answered
+        well and cancel the rest.
+        """
+        targets = _transport.as_list(axons)
         body = request.model_dump_json().encode()
         return await _transport.post_all(
+            self.pool,
             self.wallet,
             targets,
             self.path,
             body,
             StoreResponse,
             timeout,
+            self.max_bytes if max_bytes is None else max_bytes,
+            _transport.needed(len(targets), min_answers, quorum),
+            self.retries,
+            _v10bridge.Ask("Store", request, self.wire),  # bittensor 10 axons
         )
 
     async def __call__(
@@ -109,8 +156,11 @@ class StoreAPI:
         encoding: Encoding = Encoding.raw,
         ttl_seconds: int | None = None,
         timeout: float = 30.0,
+        max_bytes: int | None = None,
+        min_answers: int | None = None,
+        quorum: float | None = None,
     ) -> dict[str, bool]:
-        """Send `Store` to `axons` and return the combined answers."""
+        """Send `Store` to `axons` and return the combined answers (see `query` for the options)."""
         request = self.prepare_synapse(
             encrypted_data=encrypted_data,
             data_hash=data_hash,
@@ -118,7 +168,15 @@ class StoreAPI:
             encoding=encoding,
             ttl_seconds=ttl_seconds,
         )
-        return self.process_responses(await self.query(axons, request, timeout))
+        outcomes = await self.query(
+            axons,
+            request,
+            timeout,
+            max_bytes=max_bytes,
+            min_answers=min_answers,
+            quorum=quorum,
+        )
+        return self.process_responses(outcomes)
 
 
 class RetrieveAPI:
@@ -130,9 +188,45 @@ class RetrieveAPI:
     """
 
     path = "/Retrieve"
+    max_bytes = 8388608
+    """Bytes read from one miner's answer at most: derived from the schema where it bounds every response field, else the documented default."""
 
-    def __init__(self, wallet: bt.WalletLike) -> None:
+    def __init__(
+        self,
+        wallet: bt.WalletLike,
+        *,
+        pool: _transport.Pool | None = None,
+        max_bytes: int | None = None,
+        retries: int = _transport.CONNECT_RETRIES,
+        wire: _v10bridge.Wire = "auto",
+    ) -> None:
+        """`pool` shares one connection pool between API objects; `max_bytes` overrides the class's limit;
+        `retries`: how often a miner whose connection could not be made is tried again (each re-signed);
+        `wire`: "auto" asks over btauth/1 and a bittensor 10 axon again its way, "btauth" or "v10" force one.
+        """
         self.wallet = wallet
+        self.wire: _v10bridge.Wire = wire
+        self.pool = pool or _transport.Pool()
+        self._owns_pool = pool is None
+        if max_bytes is not None:
+            self.max_bytes = max_bytes
+        self.retries = retries
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections this object opened (a pool given to it stays open)."""
+        if self._owns_pool:
+            await self.pool.aclose()
 
     def prepare_synapse(
         self,
@@ -164,23 +258,31 @@ class RetrieveAPI:
         axons: AxonLike | Sequence[AxonLike],
         request: RetrieveRequest,
         timeout: float = 30.0,
+        *,
+        max_bytes: int | None = None,
+        min_answers: int | None = None,
+        quorum: float | None = None,
     ) -> list[Outcome[RetrieveResponse]]:
-        """Send a prepared request to every axon; one Outcome per axon, in order."""
-        targets: list[AxonLike]
-        if isinstance(axons, Endpoint) or not isinstance(
-            axons, Sequence
-        ):  # an Endpoint is a tuple too
-            targets = [axons]
-        else:
-            targets = list(axons)
+        """Send a prepared request to every axon; one Outcome per axon, in order.
+
+        `max_bytes` overrides the limit for this call. With `min_answers` (a count) or
+        `quorum` (a share of the axons), return as soon as that many miners answered
+        well and cancel the rest.
+        """
+        targets = _transport.as_list(axons)
         body = request.model_dump_json().encode()
         return await _transport.post_all(
+            self.pool,
             self.wallet,
             targets,
             self.path,
             body,
             RetrieveResponse,
             timeout,
+            self.max_bytes if max_bytes is None else max_bytes,
+            _transport.needed(len(targets), min_answers, quorum),
+            self.retries,
+            _v10bridge.Ask("Retrieve", request, self.wire),  # bittensor 10 axons
         )
 
     async def __call__(
@@ -189,7 +291,18 @@ class RetrieveAPI:
         axons: AxonLike | Sequence[AxonLike],
         data_hash: str,
         timeout: float = 30.0,
+        max_bytes: int | None = None,
+        min_answers: int | None = None,
+        quorum: float | None = None,
     ) -> bytes | None:
-        """Send `Retrieve` to `axons` and return the combined answers."""
+        """Send `Retrieve` to `axons` and return the combined answers (see `query` for the options)."""
         request = self.prepare_synapse(data_hash=data_hash)
-        return self.process_responses(await self.query(axons, request, timeout))
+        outcomes = await self.query(
+            axons,
+            request,
+            timeout,
+            max_bytes=max_bytes,
+            min_answers=min_answers,
+            quorum=quorum,
+        )
+        return self.process_responses(outcomes)

@@ -33,6 +33,18 @@ class TensorType(TypeRef):
     def imports(self, wire: bool = False) -> set[str]:
         return {"from typing import Annotated"} if wire else set()
 
+    def json_schema(self) -> dict[str, Any]:
+        """The bittensor 11 wire form: dtype, shape and the standard base64 of the C-order little-endian bytes."""
+        return {
+            "type": "object",
+            "properties": {
+                "dtype": {"enum": [self.dtype] if self.dtype else list(DTYPES)},
+                "shape": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+                "data": {"type": "string", "contentEncoding": "base64"},
+            },
+            "required": ["dtype", "shape", "data"],
+        }
+
     @property
     def sample_shape(self) -> tuple[int, ...] | None:
         """The schema's shape with 1 for each free dimension."""

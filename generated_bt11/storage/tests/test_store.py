@@ -5,8 +5,9 @@ rejection btauth/1 promises, and each failure mode of aggregation."""
 
 import asyncio
 import json
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from storage.hooks import store as hooks
 from storage.miner import build_app
 from storage.protocol import Encoding, EncryptionPayload, StoreRequest, StoreResponse
 
-from .conftest import Miner, dead_endpoint
+from .conftest import Miner, dead_endpoint, fake_miner, reply
 
 REQUEST: dict[str, Any] = {
     "encrypted_data": b"\x00\xffdata",
@@ -55,8 +56,64 @@ def key(value: object) -> str:
 
 
 def expected(found: list[_aggregate.Answer[Any]]) -> Any:
-    """What process_responses must return for these healthy answers."""
-    return hooks.postprocess(_aggregate.by_hotkey(found))
+    """What process_responses must return for these healthy answers (with the hooks' defaults)."""
+    return _aggregate.by_hotkey(found)
+
+
+def unchanged(value: Any) -> Any:
+    return value
+
+
+@pytest.fixture(autouse=True)
+def default_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the generated code, not your hooks: they run with hooks that pass
+    everything through, whatever yours do.
+    test_api_calls_your_hooks checks that the API calls them."""
+    monkeypatch.setattr(hooks, "prepare", unchanged)
+    monkeypatch.setattr(hooks, "postprocess", unchanged)
+
+
+def test_api_calls_your_hooks(
+    validator: Keypair,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """prepare_synapse ends with hooks.prepare; process_responses hands the healthy answers and ends with hooks.postprocess."""
+    prepared: list[StoreRequest] = []
+    combined: list[Any] = []
+    marker = object()
+
+    def prepare(request: StoreRequest) -> StoreRequest:
+        prepared.append(request)
+        return request
+
+    def postprocess(result: Any) -> Any:
+        combined.append(result)
+        return marker
+
+    monkeypatch.setattr(hooks, "prepare", prepare)
+    monkeypatch.setattr(hooks, "postprocess", postprocess)
+    api = StoreAPI(validator)
+    sent = api.prepare_synapse(**REQUEST)
+    assert len(prepared) == 1 and prepared[0] is sent
+    answers = [outcome(0, 200, "hk-a"), outcome(1, 500, "hk-b")]
+    assert api.process_responses(answers) is marker
+    assert key(combined) == key(
+        [expected([_aggregate.Answer("hk-a", answer(0).deserialize())])]
+    )
+
+
+async def healthy(request: StoreRequest, caller: str) -> StoreResponse:
+    return answer(0)
+
+
+def answered() -> Any:
+    """The deserialized value of `healthy`'s answer on the caller's side."""
+    return answer(0).deserialize()
+
+
+def wire_answer() -> tuple[bytes, str]:
+    """`healthy`'s answer as the miner sends it."""
+    return answer(0).model_dump_json().encode(), "application/json"
 
 
 def test_round_trip_through_real_miners(
@@ -85,11 +142,82 @@ def test_round_trip_through_real_miners(
     result = asyncio.run(api(axons=axons, timeout=2.0, **REQUEST))
 
     assert len(received) == 1
-    assert received[0][0] == api.prepare_synapse(**REQUEST)
+    assert (
+        received[0][0].model_dump_json()
+        == api.prepare_synapse(**REQUEST).model_dump_json()
+    )
     assert received[0][1] == validator.ss58_address
-    value = answer(0).deserialize()
-    assert value is not None
-    assert key(result) == key(expected([_aggregate.Answer(good.hotkey, value)]))
+    assert key(result) == key(expected([_aggregate.Answer(good.hotkey, answered())]))
+
+
+def test_one_api_object_reuses_its_connections(validator: Keypair) -> None:
+    """20 calls of one API object to 3 miners open at most 6 connections, and `async with` closes them."""
+    body, kind = wire_answer()
+
+    async def run() -> tuple[int, int, int, list[float]]:
+        async with (
+            fake_miner(reply(body, content_type=kind)) as (a, sa),
+            fake_miner(reply(body, content_type=kind)) as (b, sb),
+            fake_miner(reply(body, content_type=kind)) as (c, sc),
+        ):
+            async with StoreAPI(validator) as api:
+                for _ in range(20):
+                    outcomes = await api.query(
+                        [a, b, c],
+                        api.prepare_synapse(**REQUEST),
+                        timeout=5.0,
+                    )
+                    assert all(o.ok for o in outcomes), [o.reason for o in outcomes]
+            await asyncio.sleep(0.1)
+            in_twenty_calls = sa.connections + sb.connections + sc.connections
+            plain = StoreAPI(
+                validator
+            )  # without `async with`: the pool lives on between calls
+            for _ in range(3):
+                await plain(axons=[a, b, c], timeout=5.0, **REQUEST)
+            await plain.aclose()
+            await asyncio.sleep(0.1)
+            opened = sa.connections + sb.connections + sc.connections - in_twenty_calls
+            return (
+                in_twenty_calls,
+                opened,
+                sa.open + sb.open + sc.open,
+                [o.latency for o in outcomes],
+            )
+
+    in_twenty_calls, in_three_plain_calls, still_open, latencies = asyncio.run(run())
+    assert in_twenty_calls <= 6
+    assert in_three_plain_calls <= 3
+    assert still_open == 0
+    assert all(0 < latency < 5 for latency in latencies)
+
+
+def test_limits_per_object_and_per_call(validator: Keypair) -> None:
+    body, kind = wire_answer()
+    assert StoreAPI.max_bytes > len(body)
+
+    async def run() -> list[list[Outcome[StoreResponse]]]:
+        async with fake_miner(reply(body, content_type=kind)) as (miner, _):
+            async with (
+                StoreAPI(validator, max_bytes=len(body) - 1) as small,
+                StoreAPI(validator) as api,
+            ):
+                request = api.prepare_synapse(**REQUEST)
+                return [
+                    await small.query(miner, request, timeout=5.0),
+                    await small.query(miner, request, timeout=5.0, max_bytes=len(body)),
+                    await api.query(
+                        miner,
+                        request,
+                        timeout=5.0,
+                        max_bytes=len(body) - 1,
+                    ),
+                ]
+
+    over, enough, per_call = asyncio.run(run())
+    assert not over[0].ok and "over the limit" in over[0].reason
+    assert enough[0].ok
+    assert not per_call[0].ok and "over the limit" in per_call[0].reason
 
 
 def signed(
@@ -115,10 +243,7 @@ def test_miner_rejects_what_btauth_rejects(
     miner_keys: list[Keypair],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async def forward(request: StoreRequest, caller: str) -> StoreResponse:
-        return answer(0)
-
-    miner = serve(0, Store=forward)
+    miner = serve(0, Store=healthy)
     url = f"http://127.0.0.1:{miner.port}/Store"
     body = StoreAPI(validator).prepare_synapse(**REQUEST).model_dump_json().encode()
     with httpx.Client(timeout=5) as http:
@@ -217,10 +342,7 @@ def test_example_client_queries_a_real_miner(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    async def forward(request: StoreRequest, caller: str) -> StoreResponse:
-        return answer(0)
-
-    miner = serve(0, Store=forward)
+    miner = serve(0, Store=healthy)
     wallet = bt.Wallet(name="validator", hotkey="default", path=str(tmp_path))
     wallet.create_new_hotkey(use_password=False, suppress=True)
     argv = [
@@ -241,10 +363,8 @@ def test_example_client_queries_a_real_miner(
     ]
     assert client.main(argv) == 0
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    value = answer(0).deserialize()
-    assert value is not None
     assert printed == client.jsonable(
-        expected([_aggregate.Answer(miner.hotkey, value)])
+        expected([_aggregate.Answer(miner.hotkey, answered())])
     )
 
 
