@@ -15,23 +15,20 @@ import base64
 import datetime
 import enum
 import inspect
-import json
 import sys
 import types
-import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic_core import PydanticSerializationError
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from codegen.errors import InputError, Problem
 from codegen.load.python_source import PythonSource, Where, attribute_position, class_position, display_path
 from codegen.load.yaml_source import Document, Path_
-from codegen.parser import defects, evidence, partial
+from codegen.parser import defects, evidence, partial, probe
 from codegen.parser import types as t
 from codegen.parser.build import Builder, result_type
 from codegen.parser.fields import check_value, default_expr, jsonable
@@ -102,73 +99,14 @@ class Protocol:
         return self.validated(path, value)[0]
 
     def unsendable(self, path: Path_, value: Any) -> str | None:
-        """Why the dendrite can't send request field ``path`` holding ``value``, or None: it posts
-        ``synapse.model_dump()`` (Python mode) as JSON, where bytes, dates and sets don't serialize
-        unless the field has a serializer."""
-        owner = self.synapses.get(str(path[1]))
-        name = str(path[-1])
-        if owner is None or name not in owner.model_fields:
-            return None
-        try:
-            model = owner.model_construct()
-            owner.__pydantic_validator__.validate_assignment(model, name, value)
-            dumped = model.model_dump(include={name})
-        except Exception:
-            return None
-        try:
-            json.dumps(dumped)
-        except (TypeError, ValueError) as exc:
-            return (
-                f"field `{name}`: the dendrite sends `model_dump()` as JSON, which fails here ({exc}); give the type a "
-                "serializer to JSON data (e.g. `Annotated[datetime, PlainSerializer(lambda v: v.isoformat(), return_type=str)]`), "
-                "or describe the subnet in YAML, where these types travel as JSON"
-            )
-        raw = dumped.get(name)
-        if not owner.model_fields[name].is_required() or raw is None:
-            return None
-        # A required field's empty value `type(value)()` goes in the headers; the axon rebuilds the synapse from them.
-        try:
-            text = json.dumps(type(raw)())
-        except Exception as exc:
-            return f"field `{name}` is required, so the dendrite puts its empty value `{type(raw).__name__}()` in the headers, which fails ({exc}); give it a default"
-        try:
-            owner.__pydantic_validator__.validate_assignment(owner.model_construct(), name, json.loads(text))
-        except ValidationError as exc:
-            reason = exc.errors()[0]["msg"]
-            return (
-                f"field `{name}` is required, so the dendrite sends its empty value {text} in the headers and the axon rebuilds "
-                f"the synapse from it, which fails ({reason}); give it a default"
-            )
-        except Exception:
-            return None
-        return None
+        """Why the dendrite can't send request field ``path`` holding ``value``, or None."""
+        return probe.unsendable(self.synapses.get(str(path[1])), str(path[-1]), value)
 
     def validated(self, path: Path_, value: Any) -> tuple[bool, Any]:
         """Whether the user's own class validates ``value`` for the field at ``path``, and (as JSON data)
-        what its validators make of it (MISSING when unknown)."""
+        what its validators make of it (probe.UNKNOWN when unknown)."""
         owner = self.synapses.get(str(path[1])) if path[0] == "synapses" else self.models.get(str(path[1]))
-        name = str(path[-1])
-        if owner is None or name not in owner.model_fields:
-            return True, MISSING
-        info = owner.model_fields[name]
-        try:
-            if info.frozen:  # validate_assignment refuses frozen fields
-                out = _adapter(info).validate_python(value)
-                _adapter(info).dump_json(out)
-            else:
-                model = owner.model_construct()
-                owner.__pydantic_validator__.validate_assignment(model, name, value)
-                out = getattr(model, name)
-                model.model_dump_json(include={name})  # as the axon answers: bytes must be UTF-8, for one
-        except (ValidationError, PydanticSerializationError, UnicodeError):
-            return False, MISSING
-        except Exception:  # a validator that needs the other fields: can't tell, keep the value
-            return True, MISSING
-        try:
-            annotation: Any = info.annotation
-            return True, TypeAdapter(annotation).dump_python(out, mode="json")
-        except Exception:
-            return True, MISSING
+        return probe.validated(owner, str(path[-1]), value)
 
 
 # ---- reading the classes ------------------------------------------------------
@@ -427,7 +365,7 @@ class PythonBuilder(Builder):
             if not ok:
                 continue
             plain = not any(isinstance(r, (t.EnumRef, t.ModelRef, t.BytesType, t.TensorType)) for r in typ.walk())
-            if value is not MISSING and value != sample.json and plain and check_value(typ, value, {}) is None:
+            if value is not probe.UNKNOWN and value != sample.json and plain and check_value(typ, value, {}) is None:
                 sample = t.Sample(default_expr(typ, value), value)  # what the field's own validators make of it
             if sample not in accepted:
                 accepted.append(sample)
@@ -488,14 +426,6 @@ def _resolve(cls: type[BaseModel]) -> None:
         cls.model_rebuild(_types_namespace=dict(vars(module)) if module else None)
     except Exception:  # left unresolved: reported with the field that uses it
         pass
-
-
-def _adapter(info: FieldInfo) -> TypeAdapter[Any]:
-    """A validator of the field's annotation and constraints (the class's own field validators aside)."""
-    annotation: Any = info.annotation
-    if info.metadata:
-        annotation = typing.Annotated.__class_getitem__((annotation, *info.metadata))  # type: ignore[attr-defined]
-    return TypeAdapter(annotation)
 
 
 def _doc(obj: Any) -> str | None:
