@@ -186,6 +186,25 @@ def test_type_changed() -> None:
     only(changes(lambda d: ask(d)["request"].update(mode="str")), "type-changed", "note")
 
 
+def test_type_changed_unions_tuples_and_sets() -> None:
+    only(changes(lambda d: ask(d)["response"].update(answer="str | int")), "type-changed", "note")  # a union holding the old type
+    only(changes(lambda d: ask(d)["response"].update(answer="tuple[str, int]")), "type-changed", "breaking")
+    only(changes(lambda d: ask(d)["request"].update(tags={"type": "set[str]", "default": []})), "type-changed", "breaking")
+    base = copy.deepcopy(BASE)
+    ask(base)["response"]["answer"] = "str | int"
+    for new_type, level in (("str | int | float", "note"), ("int | str", None), ("str", "breaking"), ("str | list[int]", "breaking")):
+        new = copy.deepcopy(base)
+        ask(new)["response"]["answer"] = new_type
+        found = compare(spec(base), spec(new))
+        assert [c.level for c in found] == ([level] if level else []), (new_type, found)
+    ask(base)["response"]["answer"] = "tuple[int, str]"
+    new = copy.deepcopy(base)
+    ask(new)["response"]["answer"] = "tuple[int, str, str]"
+    assert "differ in length" in only(compare(spec(base), spec(new)), "type-changed", "breaking").message
+    ask(new)["response"]["answer"] = "tuple[int, int]"
+    only(compare(spec(base), spec(new)), "type-changed", "breaking")
+
+
 def test_type_changed_null_no_longer_accepted_inside_a_list() -> None:
     base = copy.deepcopy(BASE)
     ask(base)["request"]["tags"]["type"] = "list[str | None]"

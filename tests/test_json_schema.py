@@ -94,7 +94,7 @@ REFUSED_NAMES = [
     synapse_doc(subnet="my-subnet"),
     synapse_doc(subnet="class"),
     synapse_doc(subnet="bittensor"),
-    synapse_doc(name="ask"),
+    synapse_doc(name="_ask"),
     synapse_doc(name="None"),
     synapse_doc(name="Synapse"),
     synapse_doc(name="List"),
@@ -105,9 +105,9 @@ REFUSED_NAMES = [
     synapse_doc(response="dendrite"),
     synapse_doc(request="wallet_name"),
     synapse_doc(request="_private"),
-    synapse_doc(request="model_id"),
+    synapse_doc(request="model_dump"),
     synapse_doc(request="axons"),
-    {"subnet": "x", "models": {"m": {"fields": {"a": "int"}}}, "synapses": {"A": {}}},
+    {"subnet": "x", "models": {"set": {"fields": {"a": "int"}}}, "synapses": {"A": {}}},
     {"subnet": "x", "models": {"M": {"fields": {"json": "int"}}}, "synapses": {"A": {}}},
     {"subnet": "x", "enums": {"match": ["a"]}, "synapses": {"A": {}}},
 ]
@@ -123,5 +123,8 @@ def test_names_the_generator_refuses_do_not_validate(doc: dict[str, Any], valida
 
 
 def test_names_the_generator_accepts_validate(validator: jsonschema.Draft202012Validator) -> None:
-    for doc in [synapse_doc(subnet="my_subnet2", name="AskMe", request="type", response="name_value"), synapse_doc(name="Synapses")]:
+    # lower-case class names and `model_` fields, as real protocols have them
+    docs = [synapse_doc(subnet="my_subnet2", name="AskMe", request="type", response="name_value"), synapse_doc(name="Synapses")]
+    docs += [synapse_doc(name="ask", request="model_id", response="model_name")]
+    for doc in docs:
         validator.validate(doc)

@@ -313,13 +313,19 @@ Verdict = tuple[Literal["breaking", "wider"], str]
 
 
 def aligned(old: t.TypeRef, new: t.TypeRef) -> Iterator[tuple[t.TypeRef, t.TypeRef]]:
-    """Pairs of types at the same place in both (the pair itself, then list items, dict values)."""
+    """Pairs of types at the same place in both (the pair itself, then items of lists, sets and
+    tuples of one shape, dict keys and values)."""
     yield old, new
     a, b = old.non_null(), new.non_null()
-    if isinstance(a, t.ListType) and isinstance(b, t.ListType):
+    if isinstance(a, (t.ListType, t.SetType)) and isinstance(b, (t.ListType, t.SetType)) and type(a) is type(b):
         yield from aligned(a.item, b.item)
     elif isinstance(a, t.DictType) and isinstance(b, t.DictType):
+        if not isinstance(a.key, t.StrType) or not isinstance(b.key, t.StrType):
+            yield from aligned(a.key, b.key)
         yield from aligned(a.value, b.value)
+    elif isinstance(a, t.TupleType) and isinstance(b, t.TupleType) and (a.variadic, len(a.items)) == (b.variadic, len(b.items)):
+        for x, y in zip(a.items, b.items):
+            yield from aligned(x, y)
 
 
 def type_verdict(old: t.TypeRef, new: t.TypeRef, old_spec: SubnetSpec, new_spec: SubnetSpec) -> Verdict | None:
@@ -333,6 +339,12 @@ def type_verdict(old: t.TypeRef, new: t.TypeRef, old_spec: SubnetSpec, new_spec:
             return None if same else ("breaking", f"model `{b.name}` is not shaped like `{a.name}`")
         if isinstance(a, t.EnumRef) and isinstance(b, t.EnumRef) and a.name != b.name:
             return _value_sets(a.values, b.values)
+        if isinstance(a, t.TupleType) and isinstance(b, t.TupleType) and (a.variadic, len(a.items)) != (b.variadic, len(b.items)):
+            return "breaking", f"a `{a.annotation()}` is not a valid `{b.annotation()}`: the tuples differ in length"
+        if isinstance(a, t.UnionType) and isinstance(b, t.UnionType) and set(a.members) != set(b.members):
+            if all(any(m == n or _widens(m, n) for n in b.members) for m in a.members):
+                return "wider", f"`{b.annotation()}` accepts every `{a.annotation()}`"
+            return "breaking", f"a `{a.annotation()}` is not always a valid `{b.annotation()}`"
         wider = "it may now be null" if new.nullable and not old.nullable else None
         return ("wider", wider) if wider else None
     if isinstance(a, (t.LiteralType, t.EnumRef)) and isinstance(b, (t.LiteralType, t.EnumRef)):
@@ -345,6 +357,9 @@ def type_verdict(old: t.TypeRef, new: t.TypeRef, old_spec: SubnetSpec, new_spec:
 def _widens(a: t.TypeRef, b: t.TypeRef) -> bool:
     if isinstance(b, t.AnyType):
         return True
+    if isinstance(b, t.UnionType):  # one alternative of the new union, or every one of the old
+        members = a.members if isinstance(a, t.UnionType) else (a,)
+        return all(any(m == n or _widens(m, n) for n in b.members) for m in members)
     if isinstance(a, t.IntType) and isinstance(b, t.FloatType):
         return True
     if isinstance(a, (t.LiteralType, t.EnumRef)):

@@ -15,7 +15,7 @@ from codegen.load.yaml_source import Document, Path_
 from codegen.parser import types as t
 from codegen.parser.spec import EnumSpec, FieldSpec, ModelSpec, StreamSpec, SubnetSpec, SynapseSpec
 from codegen.load.schema import MISSING, FieldDef, SchemaDef
-from codegen.parser.fields import as_def, check_value, contains, decide_field, jsonable, member_name, model_samples, py_literal, safe_samples
+from codegen.parser.fields import as_def, check_value, contains, decide_field, default_expr, jsonable, member_name, model_samples, py_literal, safe_samples
 from codegen.parser.names import (
     API_PARAMS,
     BUILTINS,
@@ -44,6 +44,8 @@ class Builder:
         self.subnet_override = subnet_override
         self.named: dict[str, t.TypeRef] = {}
         self.model_samples: dict[str, list[t.Sample]] = {}
+        self.forward: set[str] = set()  # while building models: those not defined yet
+        self.rebuilt: list[str] = []  # models with forward references
 
     # ---- error helpers -------------------------------------------------
     def error(self, path: Path_, message: str, *, value: bool = False) -> None:
@@ -74,6 +76,7 @@ class Builder:
             synapses=[],
             protocol_imports=[],
             uses_bytes=False,
+            rebuilt_models=list(dict.fromkeys(self.rebuilt)),
         )
         return with_synapses(spec, synapses)
 
@@ -113,8 +116,8 @@ class Builder:
                 path = (key, name)
                 if not self.check_identifier(name, path, what):
                     continue
-                if not name[0].isupper():  # class names: lower-case ones would shadow the modules code imports (bt, enum, ...)
-                    self.error(path, f"{what} {name!r} must start with an upper-case letter, like a Python class (e.g. {name[0].upper() + name[1:]!r})")
+                if name.startswith("_"):  # the generated modules' private names start so
+                    self.error(path, f"{what} {name!r} must not start with `_`; rename it (e.g. {name.lstrip('_') or 'Name'!r})")
                     continue
                 derived = any(name.endswith(end) and name[: -len(end)] in self.schema.synapses for end in ("API", "Request", "Response"))
                 if what == "synapse" and reserved_route(name):
@@ -155,8 +158,8 @@ class Builder:
         if request and name in CLIENT_OPTIONS:
             self.error(path, f"request field {name!r} clashes with the example client's `{CLIENT_OPTIONS[name]}` option; rename it (e.g. `{name}_value`)")
             return False
-        if name.startswith("_") or name.startswith("model_"):
-            self.error(path, f"field {name!r}: names starting with `_` or `model_` are reserved by pydantic")
+        if name.startswith("_"):
+            self.error(path, f"field {name!r}: names starting with `_` are private attributes in pydantic, not fields; rename it")
             return False
         if on_synapse and name in SYNAPSE_NAMES:
             self.error(path, f"field {name!r} shadows bittensor.Synapse.{name}; rename it (e.g. `{name}_value`)")
@@ -214,22 +217,33 @@ class Builder:
             }
         order = self.topological(deps)
         models = []
+        defined: set[str] = set()
         for mname in order:
             fields = []
+            self.forward = {n for n in deps if n not in defined}  # models a field here refers to ahead of their class
             for fname, (fdef, typ) in parsed[mname].items():
                 path: Path_ = ("models", mname, "fields", fname)
                 if typ is not None and any(isinstance(r, t.ModelRef) and r.name in self.broken_names for r in typ.walk()):
-                    continue  # refers to a recursive or malformed model, reported once at the model
+                    continue  # refers to a malformed model, reported once at the model
                 if self.check_field_name(fname, path, on_synapse=False) and typ is not None:
                     f = self.build_field(fname, fdef, typ, path, role="model")
+                    if f and self.refers_ahead(typ):
+                        f.annotation = repr(f.annotation)  # a forward reference: pydantic resolves it
+                        self.rebuilt.append(mname)
                     if f:
                         fields.append(f)
+            defined.add(mname)
             models.append(ModelSpec(mname, self.schema.models[mname].description, fields))
             self.model_samples[mname] = model_samples(mname, fields, self.model_call)
             ref = self.named[mname]
             assert isinstance(ref, t.ModelRef)
             object.__setattr__(ref, "sample_list", self.model_samples[mname])
+        self.forward = set()
         return models
+
+    def refers_ahead(self, typ: t.TypeRef) -> bool:
+        """Whether a model field's type names a model whose class comes later (or is its own: recursion)."""
+        return any(isinstance(r, t.ModelRef) and r.name in self.forward for r in typ.walk())
 
     def model_call(self, name: str, args: list[tuple[str, str]]) -> str:
         """The expression that builds model ``name`` from (field, expression) pairs, in generated tests."""
@@ -242,10 +256,7 @@ class Builder:
         def visit(name: str, trail: list[str]) -> None:
             if state.get(name) == 2:
                 return
-            if state.get(name) == 1:
-                cycle = trail[trail.index(name):] + [name]
-                self.broken_names.update(cycle)
-                self.error(("models", name), "recursive models are not supported: " + " -> ".join(cycle) + "; make one link `any` or refer by id")
+            if state.get(name) == 1:  # recursion (a tree): fields that refer ahead are forward references
                 return
             state[name] = 1
             for dep in sorted(deps[name]):
@@ -292,10 +303,8 @@ class Builder:
         default = fdef.default
         if default is not MISSING:
             problem = check_value(typ, default, constraints)
-            if problem is None and typ.mutable and default and contains(typ, (t.EnumRef, t.ModelRef)):
+            if problem is None and isinstance(base, (t.ListType, t.DictType, t.SetType)) and default and contains(base.children()[-1], (t.EnumRef, t.ModelRef)):
                 problem = "defaults of containers of enums or models can only be empty; give it in code"
-            if problem is None and isinstance(base, t.ModelRef) and default is not None:
-                problem = "a model-typed field can only default to null"
             if problem:
                 self.error(path + ("default",), f"bad default {default!r}: {problem}", value=True)
                 ok = False
@@ -323,13 +332,15 @@ class Builder:
     def samples_for(self, typ: t.TypeRef, c: dict[str, Any], fdef: FieldDef, path: Path_) -> list[t.Sample] | None:
         if fdef.example is not MISSING:
             problem = check_value(typ, fdef.example, c)
-            if problem or fdef.example is None or contains(typ, (t.EnumRef, t.ModelRef, t.TensorType)):
-                self.error(path + ("example",), f"bad example {fdef.example!r}: {problem or 'give a non-null value of a scalar or container type'}", value=True)
+            if problem or fdef.example is None or contains(typ, (t.TensorType,)):
+                self.error(path + ("example",), f"bad example {fdef.example!r}: {problem or 'give a non-null value of a type other than tensor'}", value=True)
                 return None
-            return [t.Sample(py_literal(fdef.example), jsonable(fdef.example))]
+            return [t.Sample(default_expr(typ, fdef.example), jsonable(fdef.example))]
         samples = safe_samples(typ, c)
+        if not samples and self.refers_ahead(typ) and (typ.nullable or fdef.default is not MISSING):
+            return []  # a recursive link the samples leave out (they fill required fields only)
         if not samples:
-            self.error(path, "can't derive a sample value for the generated tests (e.g. from `pattern`); add `example: <a valid value>`")
+            self.error(path, f"can't derive a sample value of `{path[-1]}` for the generated tests (e.g. from `pattern`); add `example: <a valid value>`")
             return None
         return samples
 
@@ -434,14 +445,18 @@ class Builder:
 def with_synapses(spec: SubnetSpec, synapses: list[SynapseSpec]) -> SubnetSpec:
     """``spec`` holding ``synapses``, with what follows from all of them (imports, bytes, tensors)."""
     fields = [f for m in spec.models for f in m.fields] + [f for s in synapses for f in s.fields]
-    kinds = {type(ref) for f in fields for ref in f.type.walk()}
+    refs = [ref for f in fields for ref in f.type.walk()]
+    kinds = {type(ref) for ref in refs}
     uses_bytes, uses_tensor = t.needs_wire_bytes(kinds), t.TensorType in kinds
-    imports = protocol_imports(spec, synapses, fields, uses_bytes, uses_tensor)
-    return dataclasses.replace(spec, synapses=synapses, protocol_imports=imports, uses_bytes=uses_bytes, uses_tensor=uses_tensor)
+    helpers = t.temporal_helpers(kinds) + t.set_helpers(refs)
+    imports = protocol_imports(spec, synapses, fields, uses_bytes, uses_tensor, helpers)
+    return dataclasses.replace(
+        spec, synapses=synapses, protocol_imports=imports, uses_bytes=uses_bytes, uses_tensor=uses_tensor, wire_helpers=helpers
+    )
 
 
 def protocol_imports(
-    spec: SubnetSpec, synapses: list[SynapseSpec], fields: list[FieldSpec], uses_bytes: bool, uses_tensor: bool
+    spec: SubnetSpec, synapses: list[SynapseSpec], fields: list[FieldSpec], uses_bytes: bool, uses_tensor: bool, helpers: list[str]
 ) -> list[str]:
     """The standard-library imports protocol.py needs (``fields``: every model's and synapse's)."""
     typing_names = {"ClassVar"} if any(s.hash_fields for s in synapses) else set()
@@ -455,16 +470,22 @@ def protocol_imports(
         typing_names.update({"Annotated", "Any", "cast"})
     if streams:
         typing_names.add("Any")
+    typing_names.update(t.helper_typing(helpers))
     lines = []
     if uses_bytes:
         lines.append("import base64")
     if spec.enums:
         lines.append("import enum")
+    if {"WireSet", "WireFrozenset"} & set(helpers):
+        lines.append("import json")
     abc = (["AsyncIterator"] if streams else []) + (["Sequence"] if uses_tensor else [])
     if abc:
         lines.append("from collections.abc import " + ", ".join(abc))
     if uses_tensor:
         lines.append("from dataclasses import dataclass")
+    dates = sorted({name for f in fields for ref in f.type.walk() if isinstance(ref, t.DateTimeType) for name in ref.protocol_names()})
+    if dates:  # re-exported: the other modules import them from protocol like its own names
+        lines.append("from datetime import " + ", ".join(f"{n} as {n}" for n in dates))
     if typing_names:
         lines.append("from typing import " + ", ".join(sorted(typing_names)))
     return lines

@@ -76,16 +76,23 @@ def header_problem(cls: type, name: str, info: FieldInfo) -> str | None:
     while get_origin(tp) is typing.Annotated:
         tp = get_args(tp)[0]
     if get_origin(tp) in (typing.Union, types.UnionType) and type(None) in get_args(tp):
-        return "it is Optional but has no default, so pydantic requires it, and bittensor drops None values from the headers the axon rebuilds the synapse from; give it a default: `= None`"
+        members = [a for a in get_args(tp) if a is not type(None)]
+        if len(members) != 1:
+            return None
+        tp = members[0]  # the API requires a value (a None one never arrives): its empty value goes in the headers
+        while get_origin(tp) is typing.Annotated:
+            tp = get_args(tp)[0]
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return f"bittensor sends a required field's empty value `{tp.__name__}()` in the headers, which an enum can't make; {fix}"
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return f"bittensor sends a required field's empty value `{tp.__name__}()` in a JSON header, which a model can't be; {fix}"
     origin = get_origin(tp) or tp
-    if origin is typing.Literal:
-        empty: Any = type(get_args(tp)[0])()
-    elif origin in (int, float, str, bool, list, dict):
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        empty: Any = {}  # model_dump() gives a dict: `dict()` goes in the headers
+    elif origin is typing.Literal:
+        empty = type(get_args(tp)[0])()
+    elif origin in (int, float, str, bool, list, dict, tuple):
         empty = origin()
+    elif origin in (set, frozenset):
+        return f"bittensor sends a required field's empty value `{origin.__name__}()` in a JSON header, which JSON can't hold, so every query fails; {fix}"
     else:
         return None
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import enum
 import functools
 import keyword
@@ -72,13 +73,14 @@ def decide_field(name: str, fdef: FieldDef, typ: t.TypeRef, constraints: dict[st
         samples=samples,
         cli_kind=typ.cli_kind,
         choices=choices,
+        cli_annotation=base.annotation(wire=True),
     )
 
 
 def _default_kw(typ: t.TypeRef, default: Any) -> str:
     if default is not None and typ.mutable:
         value = default_expr(typ, default)
-        if default:
+        if default and isinstance(typ.non_null(), (t.ListType, t.DictType)):
             # Built through its own type: mypy infers a bare display from its items
             # (['a'] is list[str], not list[Literal['a']]; [[1], ['x']] is list[object]).
             value = f"{typ.non_null().annotation(wire=True)}({value})"
@@ -99,7 +101,21 @@ def default_expr(typ: t.TypeRef, value: Any) -> str:
     if isinstance(base, t.ListType):
         return "[" + ", ".join(default_expr(base.item, v) for v in value) + "]"
     if isinstance(base, t.DictType):
-        return "{" + ", ".join(f"{k!r}: {default_expr(base.value, v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{default_expr(base.key, k)}: {default_expr(base.value, v)}" for k, v in value.items()) + "}"
+    if isinstance(base, t.TupleType):
+        items = [default_expr(base.items[0 if base.variadic else i], v) for i, v in enumerate(value)]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    if isinstance(base, t.SetType):
+        inner = "{" + ", ".join(default_expr(base.item, v) for v in value) + "}" if value else ""
+        return f"frozenset({inner})" if base.frozen else (inner or "set()")
+    if isinstance(base, t.DateTimeType):
+        text = value.isoformat() if not isinstance(value, str) else value
+        return f"{base.python_name}.fromisoformat({text!r})"
+    if isinstance(base, t.ModelRef):
+        return f"{base.name}.model_validate({py_literal(jsonable(value))})"
+    if isinstance(base, t.UnionType):
+        fits = next((m for m in base.members if _check_type(m, value) is None), base.members[0])
+        return default_expr(fits, value)
     return py_literal(value)
 
 
@@ -156,12 +172,46 @@ def _check_type(typ: t.TypeRef, value: Any) -> str | None:
     if isinstance(typ, t.DictType):
         if not isinstance(value, dict):
             return f"expected a mapping for `{name}`"
-        return next((p for p in (_check_type(typ.value, v) for v in value.values()) if p), None)
+        keys = (p for p in (_check_type(typ.key, k) for k in value) if p)
+        return next(keys, None) or next((p for p in (_check_type(typ.value, v) for v in value.values()) if p), None)
+    if isinstance(typ, t.UnionType):
+        if any(_check_type(m, value) is None for m in typ.members):
+            return None
+        return f"expected a value of one of `{name}`"
+    if isinstance(typ, t.TupleType):
+        if not isinstance(value, (list, tuple)) or (not typ.variadic and len(value) != len(typ.items)):
+            return f"expected a list of {len(typ.items)} items for `{name}`" if not typ.variadic else f"expected a list for `{name}`"
+        items = typ.items * len(value) if typ.variadic else typ.items
+        return next((p for p in (_check_type(i, v) for i, v in zip(items, value)) if p), None)
+    if isinstance(typ, t.SetType):
+        if not isinstance(value, (list, tuple, set, frozenset)):
+            return f"expected a list for `{name}`"
+        if isinstance(value, (list, tuple)) and len({repr(v) for v in value}) != len(value):
+            return f"items of `{name}` repeat"
+        return next((p for p in (_check_type(typ.item, v) for v in value) if p), None)
+    if isinstance(typ, t.DateTimeType):
+        return _check_date(typ, value)
     if isinstance(typ, t.ModelRef):
-        return "model-typed values can't be given here"
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            return f"expected a mapping of `{name}`'s fields"
+        return _check_plain(value)
     if isinstance(typ, t.TensorType):
         return "tensor values can't be given in the schema"
     return f"unsupported value for `{name}`"
+
+
+def _check_date(typ: t.DateTimeType, value: Any) -> str | None:
+    """A date or datetime (YAML reads unquoted ones as such), or its ISO 8601 text."""
+    want = datetime.date if isinstance(typ, t.DateType) else datetime.datetime
+    if isinstance(value, want) and (want is datetime.datetime or not isinstance(value, datetime.datetime)):
+        return None
+    if isinstance(value, str):
+        try:
+            want.fromisoformat(value)
+            return None
+        except ValueError:
+            pass
+    return f"expected an ISO 8601 {typ.python_name} (e.g. {typ.examples[0][1]!r})"
 
 
 def _check_plain(value: Any) -> str | None:
@@ -185,7 +235,9 @@ def jsonable(value: Any) -> Any:
         import base64
 
         return base64.b64encode(value).decode("ascii")
-    if isinstance(value, list):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set, frozenset)):
         return [jsonable(v) for v in value]
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
@@ -221,7 +273,8 @@ def _has_problem(typ: t.TypeRef, sample: t.Sample, c: dict[str, Any]) -> bool:
 
 
 def model_samples(name: str, fields: list[FieldSpec], call: Callable[[str, list[tuple[str, str]]], str]) -> list[t.Sample]:
-    required = [f for f in fields if f.required]
+    # required fields, and tags (a one-value literal) that tell the model apart in a union
+    required = [f for f in fields if f.required or (isinstance(f.type, t.LiteralType) and len(f.type.values) == 1)]
     out = []
     for shift in range(2):
         parts = [(f, f.samples[shift % len(f.samples)]) for f in required if f.samples]

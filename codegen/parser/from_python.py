@@ -11,30 +11,33 @@ the user's source. `subnet-apigen import` writes the same data out as YAML.
 
 from __future__ import annotations
 
+import base64
+import datetime
 import enum
 import inspect
 import sys
 import types
-import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from codegen.errors import InputError, Problem
 from codegen.load.python_source import PythonSource, Where, attribute_position, class_position, display_path
 from codegen.load.yaml_source import Document, Path_
-from codegen.parser import defects, evidence, partial
+from codegen.parser import defects, evidence, partial, probe
 from codegen.parser import types as t
 from codegen.parser.build import Builder, result_type
+from codegen.parser.fields import check_value, default_expr, jsonable
 from codegen.parser.names import snake_case
 from codegen.parser.from_yaml import validate
 from codegen.parser.py_annotations import Annotations, Unsupported, show
 from codegen.parser.roles import MISSING, Deserialize, RoleRules, analyse_deserialize, default_of
 from codegen.parser.spec import EnumSpec, SubnetSpec, SynapseSpec
+from codegen.load.schema import MISSING as NO_DEFAULT
 from codegen.load.schema import SchemaDef
 
 Report = Callable[[str], None]
@@ -93,21 +96,17 @@ class Protocol:
 
     def accepts(self, path: Path_, value: Any) -> bool:
         """Whether the user's own class validates ``value`` for the field at ``path``."""
+        return self.validated(path, value)[0]
+
+    def unsendable(self, path: Path_, value: Any) -> str | None:
+        """Why the dendrite can't send request field ``path`` holding ``value``, or None."""
+        return probe.unsendable(self.synapses.get(str(path[1])), str(path[-1]), value)
+
+    def validated(self, path: Path_, value: Any) -> tuple[bool, Any]:
+        """Whether the user's own class validates ``value`` for the field at ``path``, and (as JSON data)
+        what its validators make of it (probe.UNKNOWN when unknown)."""
         owner = self.synapses.get(str(path[1])) if path[0] == "synapses" else self.models.get(str(path[1]))
-        name = str(path[-1])
-        if owner is None or name not in owner.model_fields:
-            return True
-        info = owner.model_fields[name]
-        try:
-            if info.frozen:  # validate_assignment refuses frozen fields
-                _adapter(info).validate_python(value)
-            else:
-                owner.__pydantic_validator__.validate_assignment(owner.model_construct(), name, value)
-        except ValidationError:
-            return False
-        except Exception:  # a validator that needs the other fields: can't tell, keep the value
-            return True
-        return True
+        return probe.validated(owner, str(path[-1]), value)
 
 
 # ---- reading the classes ------------------------------------------------------
@@ -257,6 +256,10 @@ class _Reader:
             self.problem(where, f"{what}: {exc}")
             return None
         default = default_of(info)
+        if info.is_required() and role == "request" and text.endswith(" | None"):
+            # pydantic requires a value, and a None one never arrives: bittensor leaves None out of the
+            # headers the axon rebuilds the synapse from (HTTP 500). The API requires a value of the type.
+            text = text.removesuffix(" | None")
         if role == "response" and info.is_required():
             self.problem(where, f"{what}: a response field needs a default (miners fill it, the caller doesn't); write `Optional[{show(info.annotation)}] = None`")
             return None
@@ -285,7 +288,7 @@ class _Reader:
         if hash:
             entry["hash"] = True
         entry.update(_constraints(info))
-        if info.examples and not _has_named(info.annotation):
+        if info.examples:
             try:
                 entry["example"] = _literal(info.examples[0])
             except ValueError:
@@ -355,9 +358,26 @@ class PythonBuilder(Builder):
         samples = super().samples_for(typ, c, fdef, path)
         if not samples:
             return samples
-        accepted = [s for s in samples if self.py.accepts(path, s.json)]
+        accepted = []
+        for sample in samples:
+            raw = base64.b64decode(sample.json) if isinstance(typ.non_null(), t.BytesType) else sample.json  # the value, not its JSON text
+            ok, value = self.py.validated(path, raw)
+            if not ok:
+                continue
+            plain = not any(isinstance(r, (t.EnumRef, t.ModelRef, t.BytesType, t.TensorType)) for r in typ.walk())
+            if value is not probe.UNKNOWN and value != sample.json and plain and check_value(typ, value, {}) is None:
+                sample = t.Sample(default_expr(typ, value), value)  # what the field's own validators make of it
+            if sample not in accepted:
+                accepted.append(sample)
+        default = getattr(fdef, "default", NO_DEFAULT)
+        if not accepted and default is not NO_DEFAULT and default is not None and self.py.accepts(path, default) and check_value(typ, default, c) is None:
+            accepted = [t.Sample(default_expr(typ, default), jsonable(default))]  # its own default passes its validators
+        problem = self.py.unsendable(path, accepted[0].json) if accepted and path[0] == "synapses" and path[2] == "request" else None
+        if problem:
+            self.error(path, f"{path[1]} can't be queried on bittensor 10: {problem}")
+            return None
         if not accepted:
-            self.error(path, "the generated tests need a valid value of this field and none derived from its type passes its validation; give one with `Field(examples=[...])`")
+            self.error(path, f"the generated tests need a valid value of `{path[-1]}` and none derived from its type passes its validation; give one with `Field(examples=[...])`")
             return None
         return accepted
 
@@ -386,7 +406,10 @@ class PythonBuilder(Builder):
         spec.protocol_module = module
         spec.origins = {name: cls.__module__ for name, cls in {**self.py.enums, **self.py.models}.items()}
         spec.origins.update({name: module for name in self.py.synapses})
+        spec.origins.update({name: "datetime" for name in ("datetime", "date", "timezone")})
         spec.protocol_imports = []
+        for f in [f for m in spec.models for f in m.fields] + [f for s in spec.synapses for f in s.fields]:
+            f.cli_annotation = f.type.non_null().annotation()  # no protocol.py, so no wire annotations
         return spec
 
 
@@ -403,14 +426,6 @@ def _resolve(cls: type[BaseModel]) -> None:
         cls.model_rebuild(_types_namespace=dict(vars(module)) if module else None)
     except Exception:  # left unresolved: reported with the field that uses it
         pass
-
-
-def _adapter(info: FieldInfo) -> TypeAdapter[Any]:
-    """A validator of the field's annotation and constraints (the class's own field validators aside)."""
-    annotation: Any = info.annotation
-    if info.metadata:
-        annotation = typing.Annotated.__class_getitem__((annotation, *info.metadata))  # type: ignore[attr-defined]
-    return TypeAdapter(annotation)
 
 
 def _doc(obj: Any) -> str | None:
@@ -446,23 +461,20 @@ def _constraints(info: FieldInfo) -> dict[str, Any]:
 
 
 def _literal(value: Any) -> Any:
-    """A default as plain YAML data; ValueError for values that aren't plain (model instances...)."""
+    """A default as plain YAML data (a model instance as its fields); ValueError for other objects."""
     if isinstance(value, enum.Enum):
         return _literal(value.value)
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if value is None or isinstance(value, (str, int, float, bool, bytes, datetime.date)):
         return value
     if isinstance(value, (list, tuple)):
         return [_literal(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_literal(v) for v in value), key=repr)
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        return {k: _literal(v) for k, v in value.items()}
+        return {_literal(k): _literal(v) for k, v in value.items()}
+    if isinstance(value, BaseModel):
+        return _literal(value.model_dump(mode="json"))
     raise ValueError(value)
-
-
-def _has_named(tp: Any) -> bool:
-    """Whether an annotation mentions an enum or a model (their examples can't be plain data)."""
-    if isinstance(tp, type) and issubclass(tp, (enum.Enum, BaseModel)):
-        return True
-    return any(_has_named(a) for a in get_args(tp))
 
 
 def _same_type(result: str | None, entry: Any) -> bool:

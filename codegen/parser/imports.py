@@ -23,6 +23,8 @@ def named_types(s: SynapseSpec, spec: SubnetSpec) -> set[str]:
             if isinstance(ref, (t.EnumRef, t.ModelRef)) and ref.name not in names:
                 names.add(ref.name)
                 todo += fields_of.get(ref.name, [])
+            elif not isinstance(ref, (t.EnumRef, t.ModelRef)):
+                names |= ref.protocol_names()
     return names
 
 
@@ -30,9 +32,8 @@ def hook_imports(s: SynapseSpec) -> list[str]:
     names = {s.name}
     for typ in value_types(s):
         for ref in typ.walk():
-            if isinstance(ref, (t.EnumRef, t.ModelRef)):
-                names.add(ref.name)
-            elif isinstance(ref, t.TensorType):
+            names |= ref.protocol_names()
+            if isinstance(ref, t.TensorType):
                 names.add("Tensor")
     return sorted(names)
 
@@ -48,8 +49,21 @@ def handler_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
                 names.add(ref.name)
                 if ref.name in models:
                     pending += [f.type for f in models[ref.name].fields if f.required]
-            elif isinstance(ref, t.TensorType):
+            elif not isinstance(ref, (t.EnumRef, t.ModelRef)):
+                names |= ref.protocol_names()
+            if isinstance(ref, t.TensorType):
                 names.add("to_tensor")
     if s.stream is not None and any(isinstance(r, t.TensorType) for r in s.stream.field.type.walk()):
         names.add("Tensor")  # the streamed pieces' annotation
+    return sorted(names)
+
+
+def wire_imports(spec: SubnetSpec) -> list[str]:
+    """Besides the protocol's own classes: the date/time classes its fields use, and (YAML input)
+    the wire annotations the example client validates options with."""
+    types = [f.type for m in spec.models for f in m.fields] + [f.type for s in spec.synapses for f in s.fields]
+    types += [s.result_ref for s in spec.synapses if s.result_ref]
+    names = {n for typ in types for ref in typ.walk() if not isinstance(ref, (t.EnumRef, t.ModelRef)) for n in ref.protocol_names()}
+    if spec.protocol_module is None:
+        names.update(spec.wire_helpers)
     return sorted(names)

@@ -26,7 +26,8 @@ BUILTINS = frozenset(dir(builtins))
 API_PARAMS = frozenset({"axons", "self", "synapse", "responses", "max_answer_bytes", "max_bytes", "min_answers", "quorum"})
 # Names the generated class bodies and methods read: a field of that name would shadow them there.
 CLASS_BODY_NAMES = frozenset(
-    "str int float bool bytes list dict tuple Any Literal ClassVar Annotated WireBytes Field BaseModel bt enum base64".split()
+    "str int float bool bytes list dict tuple set frozenset Any Literal ClassVar Annotated WireBytes Field BaseModel bt enum base64 "
+    "datetime date timezone WireDatetime WireDate WireSet WireFrozenset ConfigDict".split()
 )
 # The example client's own options (field options are --name-with-dashes, values land in args.<name>).
 CLIENT_OPTIONS = {
@@ -60,13 +61,16 @@ GENERATED_NAMES = frozenset(
     "Self TracebackType R DTYPES MAX_DIMENSIONS GetJsonSchemaHandler JsonSchemaValue Events MinerFailed "
     # the migration bridge (_v10bridge.py and its test)
     "V10Bridge V10Synapse Wire V10Fallback MAX_TIMEOUT V10_FIELDS_BYTES V10_HOTKEYS ASGIApp Receive "
-    "Scope Limits NonceStore Mapping".split()
+    "Scope Limits NonceStore Mapping "
+    # the wire annotations of dates, times and sets, and what they need
+    "WireDatetime WireDate WireSet WireFrozenset ConfigDict WrapSerializer SerializerFunctionWrapHandler datetime date timezone".split()
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
 PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through
-CLASS_RE = re.compile(r"[A-Z][A-Za-z0-9_]*")  # enum, model and synapse names: ASCII identifiers, upper-case first
-FIELD_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # `_x` is private to pydantic (and `model_x` reserved by it)
-TYPE_WORDS = frozenset({"list", "dict", "optional", "literal", "tensor", "union"})  # a class may not be one, in any case
+CLASS_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # enum, model and synapse names: ASCII identifiers, not starting with _
+FIELD_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # `_x` is private to pydantic (`model_x` opens its protected namespace)
+# a class may not be one, in any case
+TYPE_WORDS = frozenset({"list", "dict", "optional", "literal", "tensor", "union", "tuple", "set", "frozenset"})
 
 
 def snake_case(name: str) -> str:
@@ -116,7 +120,7 @@ def json_schema_rules(scalars: frozenset[str], base_model_attributes: frozenset[
         return "^(" + "|".join("".join(f"[{c.upper()}{c.lower()}]" for c in w) for w in sorted(words)) + ")$"
 
     field_names = KEYWORDS | CLASS_BODY_NAMES | {n for n in base_model_attributes if not n.startswith("_")}
-    field = {"pattern": anchored(FIELD_RE), "allOf": [{"not": {"pattern": "^model_|_hooks$"}}]}
+    field = {"pattern": anchored(FIELD_RE), "allOf": [{"not": {"pattern": "_hooks$"}}]}
     on_synapse = field_names | SYNAPSE_NAMES | API_PARAMS
     classes = KEYWORDS | GENERATED_NAMES | BUILTINS | scalars
     return {

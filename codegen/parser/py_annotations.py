@@ -9,6 +9,7 @@ from the user's modules, it never redeclares them.
 
 from __future__ import annotations
 
+import datetime
 import enum
 import types
 import typing
@@ -19,7 +20,10 @@ from pydantic import BaseModel
 from codegen.parser import types as t
 
 NoneType = type(None)
-WORKS = "str, int, float, bool, Any, list[T], dict[str, T], Optional[T], Literal[...], an Enum or a pydantic model"
+WORKS = (
+    "str, int, float, bool, bytes, Any, datetime, date, list[T], dict[str, T], tuple[...], set[T], Union[...], "
+    "Optional[T], Literal[...], an Enum or a pydantic model"
+)
 
 
 class Unsupported(Exception):
@@ -56,13 +60,10 @@ class Annotations:
             return self.text(args[0])
         if tp is Any or tp is object:
             return "any"
-        if tp in (int, float, str, bool):
+        if tp in (int, float, str, bool, bytes):
             return str(tp.__name__)
-        if tp is bytes:
-            raise Unsupported(
-                "`bytes` is not supported in Python input yet: bittensor sends synapses as JSON, where raw bytes "
-                "fail to serialize; send base64 text in a `str` field (or describe the subnet in YAML, where `bytes` travel as base64)"
-            )
+        if tp is datetime.datetime or tp is datetime.date:
+            return tp.__name__
         if tp is None or tp is NoneType:
             raise Unsupported("`None` alone is not a field type; write `Optional[T]`")
         if origin in (Union, types.UnionType):
@@ -76,26 +77,36 @@ class Annotations:
         if isinstance(tp, (str, typing.ForwardRef)):
             name = tp if isinstance(tp, str) else tp.__forward_arg__
             raise Unsupported(f"`{name}` can't be resolved: a forward reference to a name its module doesn't define at import time")
-        if origin in (tuple, set, frozenset) or tp in (tuple, set, frozenset):
-            raise Unsupported(f"`{show(tp)}` is not supported; use `list[T]` (JSON has only arrays)")
+        if tp is tuple or origin is tuple:
+            return self._tuple(tp, args)
+        if origin in (set, frozenset) or tp in (set, frozenset):
+            return f"{(origin or tp).__name__}[{self.text(args[0]) if args else 'any'}]"
         if isinstance(tp, type):
             return self._class(tp)
         raise Unsupported(f"`{show(tp)}` is not a type the generator can express; use {WORKS}")
 
     def _union(self, tp: Any, args: tuple[Any, ...]) -> str:
-        members = [a for a in args if a is not NoneType]
-        if len(members) == 1 and len(members) < len(args):
-            return f"{self.text(members[0])} | None"
-        raise Unsupported(
-            f"`{show(tp)}`: unions other than `Optional[T]` are not supported; use `Any`, or a model with one optional field per alternative"
-        )
+        members = [self.text(a) for a in args if a is not NoneType]
+        text = " | ".join(f"({m})" if " | " in m else m for m in members)
+        return f"{text} | None" if len(members) < len(args) else text
+
+    def _tuple(self, tp: Any, args: tuple[Any, ...]) -> str:
+        if not args:
+            return "tuple[any, ...]"
+        if len(args) == 2 and args[1] is Ellipsis:
+            return f"tuple[{self.text(args[0])}, ...]"
+        if args == ((),):
+            raise Unsupported(f"`{show(tp)}`: an empty tuple carries nothing; drop the field")
+        return "tuple[" + ", ".join(self.text(a) for a in args) + "]"
 
     def _dict(self, tp: Any, args: tuple[Any, ...]) -> str:
         if not args:
             return "dict[str, any]"
         key, value = args
+        if isinstance(key, type) and issubclass(key, enum.Enum) and all(isinstance(m.value, str) for m in key):
+            return f"dict[{self._class(key)}, {self.text(value)}]"
         if key is not str:
-            raise Unsupported(f"`{show(tp)}`: dict keys must be `str` (JSON object keys); use `dict[str, T]`")
+            raise Unsupported(f"`{show(tp)}`: dict keys must be `str` or an enum of strings (JSON object keys are text); use `dict[str, T]`")
         return f"dict[str, {self.text(value)}]"
 
     def _literal(self, tp: Any, args: tuple[Any, ...]) -> str:

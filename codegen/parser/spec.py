@@ -38,6 +38,7 @@ class FieldSpec:
     strict_field_call: str = ""
     default: Any = None  # the schema's default (plain data), when has_default
     has_default: bool = False
+    cli_annotation: str = ""  # what the example client validates a JSON option with
 
     @property
     def value_annotation(self) -> str:
@@ -61,6 +62,11 @@ class ModelSpec:
     name: str
     description: str | None
     fields: list[FieldSpec]
+
+    @property
+    def open_namespace(self) -> bool:
+        """A field named `model_...`: pydantic's protected namespace is opened (`protected_namespaces=()`)."""
+        return any(f.name.startswith("model_") for f in self.fields)
 
 
 @dataclass
@@ -124,6 +130,11 @@ class SynapseSpec:
         return self.request + self.response
 
     @property
+    def open_namespace(self) -> bool:
+        """A field named `model_...`: pydantic's protected namespace is opened (`protected_namespaces=()`)."""
+        return any(f.name.startswith("model_") for f in self.fields)
+
+    @property
     def v10_bridge(self) -> bool:
         """The bittensor 11 package speaks bittensor 10's wire for this synapse (_v10bridge.py): not for
         streams or tensors, which bittensor 10 carries in forms of their own."""
@@ -148,11 +159,29 @@ class SubnetSpec:
     protocol_module: str | None = None
     origins: dict[str, str] = field(default_factory=dict)
     uses_tensor: bool = False  # protocol.py then defines Tensor, TensorOf and to_tensor
+    # Wire annotations protocol.py defines besides WireBytes (WireDatetime, WireDate, WireSet, WireFrozenset).
+    wire_helpers: list[str] = field(default_factory=list)
+    rebuilt_models: list[str] = field(default_factory=list)  # recursive models, rebuilt once all are defined
     # YAML input: synapse name -> digest of everything its spec was built from (see parser/memo.py);
     # the render cache keys each synapse's files by it. Empty when unknown.
     synapse_keys: dict[str, str] = field(default_factory=dict)
     # Python input: `FILE:LINE:COL: warning: ...` lines (skipped synapses, protocol defects), for stderr.
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def open_namespace(self) -> bool:
+        """Some model or synapse has a `model_...` field (protocol.py then imports ConfigDict)."""
+        return any(m.open_namespace for m in self.models) or any(s.open_namespace for s in self.synapses)
+
+    @property
+    def wire_pydantic(self) -> list[str]:
+        """pydantic names protocol.py's wire helpers and configs need, beyond those of WireBytes and tensors."""
+        names = ["ConfigDict"] if self.open_namespace else []
+        if {"WireDatetime", "WireDate"} & set(self.wire_helpers) and not self.uses_bytes:
+            names.append("PlainSerializer")
+        if {"WireSet", "WireFrozenset"} & set(self.wire_helpers):
+            names += ["SerializerFunctionWrapHandler", "WrapSerializer"]
+        return names
 
     @functools.cached_property
     def streams(self) -> bool:

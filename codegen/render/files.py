@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from codegen.parser import types as t
 from codegen import targets
-from codegen.parser.imports import handler_imports, hook_imports, named_types, value_types
+from codegen.parser.imports import handler_imports, hook_imports, named_types, value_types, wire_imports
 from codegen.parser.spec import FieldSpec, SubnetSpec, SynapseSpec
 from codegen.targets import Target
 
@@ -136,6 +136,7 @@ def environment() -> "jinja2.Environment":
         new_synapse=new_synapse,
         format_as=lambda value, pattern: pattern.format(value),
         pytuple=lambda items: repr(tuple(items)),
+        wire_imports=wire_imports,
     )
     from codegen.render import readme
 
@@ -217,7 +218,8 @@ def new_synapse(s: SynapseSpec, spec: SubnetSpec) -> str:
 
 def api_imports(spec: SubnetSpec) -> list[str]:
     names = [e.name for e in spec.enums] + [m.name for m in spec.models] + [s.name for s in spec.synapses]
-    if spec.uses_bytes:
+    names += wire_imports(spec)
+    if spec.uses_bytes and spec.protocol_module is None:
         names.append("WireBytes")
     if spec.uses_tensor:
         names += ["Tensor", "TensorOf", "to_tensor"]
@@ -288,7 +290,7 @@ def cli_args(f: FieldSpec) -> str:
         values = f"list({base.annotation()})" if isinstance(base, t.EnumRef) else repr(list(f.choices))
         args += [f"type=choice_option({values})", "metavar='VALUE'"]
     elif kind == "json":
-        args += [f"type=json_option(TypeAdapter({base.annotation(wire=True)}))", "metavar='JSON'"]
+        args += [f"type=json_option(TypeAdapter({f.cli_annotation or base.annotation(wire=True)}))", "metavar='JSON'"]
     if f.required:
         args.append("required=True")
     text = f.description or ""

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from codegen.parser import types as t
-from codegen.parser.imports import handler_imports, hook_imports, named_types
+from codegen.parser.imports import handler_imports, hook_imports, named_types, wire_imports
 from codegen.parser.spec import SubnetSpec, SynapseSpec
 from codegen.targets.limits import max_answer_bytes, max_request_bytes
 from codegen.targets.openapi import openapi_json
@@ -78,7 +78,8 @@ def bt11_route_models(spec: SubnetSpec) -> list[str]:
 
 def bt11_protocol_names(spec: SubnetSpec) -> list[str]:
     tensor = ["Tensor", "TensorOf", "decode_tensor", "encode_tensor", "to_tensor"] if spec.uses_tensor else []
-    return tensor + [e.name for e in spec.enums] + [m.name for m in spec.models] + bt11_route_models(spec)
+    dates = [n for n in wire_imports(spec) if n not in spec.wire_helpers]  # `datetime`... re-exported
+    return tensor + [e.name for e in spec.enums] + [m.name for m in spec.models] + bt11_route_models(spec) + dates
 
 
 def bt11_typing(spec: SubnetSpec) -> list[str]:
@@ -87,6 +88,7 @@ def bt11_typing(spec: SubnetSpec) -> list[str]:
     names = {line.rsplit(" ", 1)[1] for f in every for line in f.type.imports(wire=True)}
     if spec.uses_bytes:
         names.update({"Annotated", "Any"})
+    names.update(t.helper_typing(spec.wire_helpers))
     if spec.uses_tensor:
         names.update({"Annotated", "Any", "TypeAlias"})
     if spec.streams:

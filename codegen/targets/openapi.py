@@ -140,7 +140,9 @@ def _property(f: FieldSpec, strict: bool) -> dict[str, Any]:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
-    if isinstance(value, list):
+    if hasattr(value, "isoformat"):  # a date or datetime: ISO 8601 text, as on the wire
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set, frozenset)):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}

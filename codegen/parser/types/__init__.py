@@ -16,12 +16,15 @@ from codegen.parser.types.named import EnumRef, ModelRef, enum_base
 from codegen.parser.types.number import FloatType, IntType
 from codegen.parser.types.optional import OptionalType
 from codegen.parser.types.parse import HINT, SCALARS, parse_type
+from codegen.parser.types.sequence import SetType, TupleType, set_helpers
 from codegen.parser.types.string import StrType
+from codegen.parser.types.temporal import DateTimeType, DateType, helper_typing, temporal_helpers
 from codegen.parser.types.tensor import DTYPES, TensorType
+from codegen.parser.types.union import UnionType
 
 __all__ = [
     "CONSTRAINTS", "DTYPES", "HINT", "NUMERIC", "SCALARS", "SIZED",
-    "AnyType", "BoolType", "BytesType", "DictType", "EnumRef", "FloatType", "IntType", "ListType", "LiteralType",
-    "ModelRef", "OptionalType", "Sample", "StrType", "TensorType", "TypeError_", "TypeRef",
-    "enum_base", "json_text", "needs_wire_bytes", "parse_type",
+    "AnyType", "BoolType", "BytesType", "DateTimeType", "DateType", "DictType", "EnumRef", "FloatType", "IntType", "ListType", "LiteralType",
+    "ModelRef", "OptionalType", "Sample", "SetType", "StrType", "TensorType", "TupleType", "TypeError_", "TypeRef", "UnionType",
+    "enum_base", "helper_typing", "json_text", "set_helpers", "temporal_helpers", "needs_wire_bytes", "parse_type",
 ]

@@ -47,6 +47,11 @@ class TypeRef:
     def children(self) -> tuple[TypeRef, ...]:
         return ()
 
+    def protocol_names(self) -> set[str]:
+        """Names the annotation uses that a module imports from protocol.py (or, for Python input, from
+        where they are defined) besides the builtins and `typing`: enums, models, `datetime`..."""
+        return set()
+
     def walk(self) -> list[TypeRef]:
         out: list[TypeRef] = [self]
         for child in self.children():

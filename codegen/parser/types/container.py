@@ -1,4 +1,4 @@
-"""`list[T]` and `dict[str, T]`."""
+"""`list[T]` and `dict[K, T]`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from codegen.parser.types.base import SIZED, Sample, TypeRef
+from codegen.parser.types.string import StrType
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,9 @@ class ListType(TypeRef):
 
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         items = self.item.samples({})
-        if not items:
-            return []
         lo, hi = c.get("min_length") or 0, c.get("max_length")
+        if not items:  # e.g. a tree's children, while the tree's own samples are being made
+            return [Sample("[]", [])] if not lo else []
         out = []
         for shift in range(2):
             n = max(lo, min(2, hi if hi is not None else 2))
@@ -44,38 +45,45 @@ class ListType(TypeRef):
 
 @dataclass(frozen=True)
 class DictType(TypeRef):
+    """`dict[K, T]`: K is `str`, or an enum of strings (JSON object keys are text)."""
+
     value: TypeRef
+    key: TypeRef = StrType()
     constraints_allowed = SIZED
 
     def annotation(self, wire: bool = False) -> str:
-        return f"dict[str, {self.value.annotation(wire)}]"
+        return f"dict[{self.key.annotation(wire)}, {self.value.annotation(wire)}]"
 
     def imports(self, wire: bool = False) -> set[str]:
-        return self.value.imports(wire)
+        return self.key.imports(wire) | self.value.imports(wire)
 
     def children(self) -> tuple[TypeRef, ...]:
-        return (self.value,)
+        return (self.key, self.value) if not isinstance(self.key, StrType) else (self.value,)
 
     @property
     def mutable(self) -> bool:
         return True
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "object", "additionalProperties": self.value.json_schema()}
+        out: dict[str, Any] = {"type": "object", "additionalProperties": self.value.json_schema()}
+        if not isinstance(self.key, StrType):
+            out["propertyNames"] = self.key.json_schema()
+        return out
 
     def samples(self, c: dict[str, Any]) -> list[Sample]:
         values = self.value.samples({})
-        if not values:
+        keys = [(f"k{i}", repr(f"k{i}")) for i in range(4)] if isinstance(self.key, StrType) else [(k.json, k.expr) for k in self.key.samples({})]
+        if not values or not keys:
             return []
         lo, hi = c.get("min_length") or 0, c.get("max_length")
         out = []
         for shift in range(2):
-            n = max(lo, min(1, hi if hi is not None else 1))
-            chosen = [(f"k{i}", values[(i + shift) % len(values)]) for i in range(n)]
+            n = min(max(lo, min(1, hi if hi is not None else 1)), len(keys))
+            chosen = [(keys[i], values[(i + shift) % len(values)]) for i in range(n)]
             out.append(
                 Sample(
-                    "{" + ", ".join(f"{k!r}: {s.expr}" for k, s in chosen) + "}",
-                    {k: s.json for k, s in chosen},
+                    "{" + ", ".join(f"{k[1]}: {s.expr}" for k, s in chosen) + "}",
+                    {k[0]: s.json for k, s in chosen},
                 )
             )
         return list({s.expr: s for s in out}.values())

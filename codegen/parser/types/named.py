@@ -17,6 +17,9 @@ class EnumRef(TypeRef):
     def annotation(self, wire: bool = False) -> str:
         return self.name
 
+    def protocol_names(self) -> set[str]:
+        return {self.name}
+
     @property
     def values(self) -> tuple[str | int, ...]:
         return tuple(v for _, v in self.members)
@@ -34,6 +37,14 @@ class ModelRef(TypeRef):
 
     def annotation(self, wire: bool = False) -> str:
         return self.name
+
+    def protocol_names(self) -> set[str]:
+        return {self.name}
+
+    @property
+    def mutable(self) -> bool:
+        """A model instance as a default is built afresh for each synapse (default_factory)."""
+        return True
 
     def json_schema(self) -> dict[str, Any]:
         return {"$ref": f"#/components/schemas/{self.name}"}

@@ -11,9 +11,13 @@ from codegen.parser.types.boolean import BoolType
 from codegen.parser.types.container import DictType, ListType
 from codegen.parser.types.literal import parse_literal
 from codegen.parser.types.number import FloatType, IntType
+from codegen.parser.types.named import EnumRef
 from codegen.parser.types.optional import OptionalType, optional
+from codegen.parser.types.sequence import SetType, TupleType
 from codegen.parser.types.string import StrType
+from codegen.parser.types.temporal import DateTimeType, DateType
 from codegen.parser.types.tensor import TensorType, parse_tensor
+from codegen.parser.types.union import UnionType
 
 SCALARS: dict[str, TypeRef] = {
     "str": StrType(),
@@ -23,6 +27,8 @@ SCALARS: dict[str, TypeRef] = {
     "bytes": BytesType(),
     "any": AnyType(),
     "Any": AnyType(),
+    "datetime": DateTimeType(),
+    "date": DateType(),
 }
 _LIST = {"list", "List"}
 _DICT = {"dict", "Dict"}
@@ -30,9 +36,13 @@ _OPTIONAL = {"optional", "Optional"}
 _LITERAL = {"literal", "Literal"}
 _UNION = {"Union", "union"}
 _TENSOR = {"tensor", "Tensor"}
+_TUPLE = {"tuple", "Tuple"}
+_SET = {"set", "Set"}
+_FROZENSET = {"frozenset", "FrozenSet"}
+_HEADS = _LIST | _DICT | _OPTIONAL | _LITERAL | _TUPLE | _SET | _FROZENSET
 HINT = (
-    "use str, int, float, bool, bytes, any, list[T], dict[str, T], T | None, "
-    "optional[T], literal[...], tensor, or a name from `enums:`/`models:`"
+    "use str, int, float, bool, bytes, any, datetime, date, list[T], dict[str, T], tuple[...], set[T], "
+    "frozenset[T], A | B, T | None, optional[T], literal[...], tensor, or a name from `enums:`/`models:`"
 )
 
 
@@ -60,7 +70,7 @@ def _from_ast(node: ast.expr, text: str, named: dict[str, TypeRef]) -> TypeRef:
             return named[name]
         if name in _TENSOR:
             return TensorType()
-        if name in _LIST | _DICT | _OPTIONAL | _LITERAL:
+        if name in _HEADS:
             raise TypeError_(f"`{name}` needs type arguments, e.g. `{name}[...]`, in {text!r}")
         raise TypeError_(_unknown(name, named))
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
@@ -72,9 +82,21 @@ def _from_ast(node: ast.expr, text: str, named: dict[str, TypeRef]) -> TypeRef:
         if head in _DICT:
             _arity(head, args, 2, text)
             key = _from_ast(args[0], text, named)
+            if isinstance(key, EnumRef) and all(isinstance(v, str) for v in key.values):
+                return DictType(_from_ast(args[1], text, named), key)
             if not isinstance(key, StrType):
-                raise TypeError_(f"dict keys must be `str` (JSON object keys), in {text!r}; write `dict[str, T]`")
+                raise TypeError_(
+                    f"dict keys must be `str` or an enum of strings (JSON object keys are text), in {text!r}; write `dict[str, T]`"
+                )
             return DictType(_from_ast(args[1], text, named))
+        if head in _TUPLE:
+            return _tuple(args, text, named)
+        if head in _SET | _FROZENSET:
+            _arity(head, args, 1, text)
+            item = _from_ast(args[0], text, named)
+            if item.mutable or any(isinstance(r, (BytesType, TensorType)) for r in item.walk()):
+                raise TypeError_(f"set items must be hashable scalars (str, int, float, enums, dates), not `{item.annotation()}`, in {text!r}")
+            return SetType(item, frozen=head in _FROZENSET)
         if head in _OPTIONAL:
             _arity(head, args, 1, text)
             return optional(_from_ast(args[0], text, named))
@@ -115,17 +137,40 @@ def _union(parts: list[ast.expr], text: str, named: dict[str, TypeRef]) -> TypeR
             members.append(part)
     nones = [m for m in members if isinstance(m, ast.Constant) and m.value is None]
     others = [m for m in members if m not in nones]
-    if len(others) != 1 or not nones:
-        raise TypeError_(
-            f"unions other than `T | None` are not supported ({text!r}); use `any`, or a model with optional fields"
-        )
-    return optional(_from_ast(others[0], text, named))
+    if not others:
+        raise TypeError_(f"`None` alone is not a field type in {text!r}; write `T | None`")
+    kinds: list[TypeRef] = []
+    nullable = bool(nones)
+    for member in others:
+        typ = _from_ast(member, text, named)
+        nullable = nullable or typ.nullable
+        base = typ.non_null()
+        for kind in base.members if isinstance(base, UnionType) else (base,):
+            if kind not in kinds:
+                kinds.append(kind)
+    for kind in kinds:
+        if len(kinds) > 1 and isinstance(kind, (BytesType, TensorType, AnyType)):
+            raise TypeError_(
+                f"`{kind.annotation()}` can't be one alternative of a union ({text!r}): its values can't be told apart "
+                "from the others'; use it alone"
+            )
+    typ = kinds[0] if len(kinds) == 1 else UnionType(tuple(kinds))
+    return optional(typ) if nullable else typ
+
+
+def _tuple(args: list[ast.expr], text: str, named: dict[str, TypeRef]) -> TupleType:
+    """`tuple[A, B]` or `tuple[T, ...]`."""
+    if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis:
+        return TupleType((_from_ast(args[0], text, named),), variadic=True)
+    if not args or any(isinstance(a, ast.Constant) and a.value is Ellipsis for a in args):
+        raise TypeError_(f"write `tuple[A, B, ...types]` (a fixed length) or `tuple[T, ...]` (any length), in {text!r}")
+    return TupleType(tuple(_from_ast(a, text, named) for a in args))
 
 
 def _unknown(name: str, named: dict[str, TypeRef]) -> str:
     import difflib
 
-    known = sorted(set(SCALARS) | set(named) | {"list", "dict", "optional", "literal", "tensor"})
+    known = sorted(set(SCALARS) | set(named) | {"list", "dict", "optional", "literal", "tensor", "tuple", "set", "frozenset"})
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"; did you mean `{close[0]}`?" if close else f"; {HINT}"
     return f"unknown type `{name}`{hint}"
