@@ -17,7 +17,7 @@ import math
 import ssl
 import time
 from collections import OrderedDict, deque
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
@@ -577,7 +577,7 @@ class Stream(Generic[R, C, T]):
         self._start = start
         self._axons = list(axons)
         self._finish = finish
-        self._started = False
+        self._iterator: AsyncGenerator[Chunk[C], None] | None = None
         self._outcomes: list[Outcome[R]] | None = None
         self._result: T | None = None
 
@@ -596,12 +596,17 @@ class Stream(Generic[R, C, T]):
         return self._result  # type: ignore[return-value]
 
     def __aiter__(self) -> AsyncIterator[Chunk[C]]:
-        if self._started:
+        if self._iterator is not None:
             raise RuntimeError("a stream can be iterated once")
-        self._started = True
-        return self._chunks()
+        self._iterator = self._chunks()
+        return self._iterator
 
-    async def _chunks(self) -> AsyncIterator[Chunk[C]]:
+    async def aclose(self) -> None:
+        """Leave early: every miner still streaming is cancelled and its connection closed."""
+        if self._iterator is not None:
+            await self._iterator.aclose()
+
+    async def _chunks(self) -> AsyncGenerator[Chunk[C], None]:
         arrived: deque[tuple[int, C]] = deque()
         wake = asyncio.Event()
 
