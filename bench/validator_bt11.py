@@ -3,7 +3,7 @@
     .venv11/bin/python bench/validator_bt11.py            # about a minute on 2 cores
     .venv11/bin/python bench/validator_bt11.py --quick
 
-Needs a bittensor 11 venv with `pip install -e '.[bt11,bench]'` (bench adds taowire; without it
+Needs a bittensor 11 venv with `pip install -e '.[bench11]'` (bt11 and taowire; without taowire
 the TaoWire column is left out and said so). It queries the committed generated_bt11/dummy package.
 
 The miners are one separate process of raw asyncio servers on 127.0.0.1 (one port per miner,
@@ -287,7 +287,7 @@ def main() -> None:
     rounds, repeats, calls = (5, 2, 200) if args.quick else (8, 3, 1000)
     clients = ["generated"] + (["taowire"] if has_taowire() else []) + ["httpx"]
     if "taowire" not in clients:
-        print("taowire is not installed (pip install -e '.[bt11,bench]'): its column is left out", file=sys.stderr)
+        print("taowire is not installed (pip install -e '.[bench11]'): its column is left out", file=sys.stderr)
     summary: dict[str, Any] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
 
     miners = Miners(256)

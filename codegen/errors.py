@@ -30,6 +30,11 @@ class InputError(Exception):
         self.problems = sorted(set(problems))
 
 
+class InternalError(InputError):
+    """A generator bug caught before anything is written (generated code that isn't valid
+    Python): reported like bad input, but with exit status 3 and a request to report it."""
+
+
 class Collector:
     """Accumulates problems for one file; ``raise_if_any`` ends a stage."""
 

@@ -26,7 +26,7 @@ class Options:
     subnet: str | None = None
 
 
-def load_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None) -> SubnetSpec:
+def load_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None, strict: bool = False, scan: Sequence[str] = ()) -> SubnetSpec:
     """Load one schema argument: a YAML file, or Python input (a .py file or dotted module)."""
     display = display_path(arg)
     if arg.endswith((".yaml", ".yml")) or Path(arg).is_dir():
@@ -38,13 +38,13 @@ def load_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: C
     from codegen.load.python_source import is_python_schema
 
     if is_python_schema(arg):
-        return load_python_spec(arg, subnet, roles, report)
+        return load_python_spec(arg, subnet, roles, report, strict, scan)
     raise InputError(
         [Problem(display, 0, 0, "unsupported schema: give a YAML file (.yaml/.yml), a Python file (.py) or a dotted module (pkg.protocol)")]
     )
 
 
-def load_python_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None) -> SubnetSpec:
+def load_python_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None, strict: bool = False, scan: Sequence[str] = ()) -> SubnetSpec:
     """Python input: import the protocol module (this runs the user's code and bittensor) and read it."""
     if not subnet:
         raise InputError([Problem(display_path(arg), 0, 0, "Python input needs --subnet NAME: the name of the package to generate")])
@@ -53,10 +53,10 @@ def load_python_spec(arg: str, subnet: str | None, roles: Sequence[str] = (), re
     from codegen.parser.roles import RoleRules, parse_overrides
 
     try:
-        rules = RoleRules(parse_overrides(roles))
+        rules = RoleRules(parse_overrides(roles), scan=list(scan))
     except ValueError as exc:
         raise InputError([Problem("--role", 0, 0, str(exc).removeprefix("--role "))]) from None
-    return spec_from_python(load_python(arg), subnet, rules, report)
+    return spec_from_python(load_python(arg), subnet, rules, report, strict)
 
 
 def split_subnet(arg: str) -> tuple[str, str | None]:
@@ -67,7 +67,7 @@ def split_subnet(arg: str) -> tuple[str, str | None]:
     return arg, None
 
 
-def load_all(args: list[str], subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None) -> list[SubnetSpec]:
+def load_all(args: list[str], subnet: str | None, roles: Sequence[str] = (), report: Callable[[str], None] | None = None, strict: bool = False, scan: Sequence[str] = ()) -> list[SubnetSpec]:
     """Load every schema, reporting the problems of all of them together."""
     problems: list[Problem] = []
     specs: list[SubnetSpec] = []
@@ -76,7 +76,7 @@ def load_all(args: list[str], subnet: str | None, roles: Sequence[str] = (), rep
     for arg in args:
         arg, own_subnet = split_subnet(arg)
         try:
-            specs.append(load_spec(arg, own_subnet or subnet, roles, report))
+            specs.append(load_spec(arg, own_subnet or subnet, roles, report, strict, scan))
         except InputError as exc:
             problems += exc.problems
     seen: dict[str, str] = {}

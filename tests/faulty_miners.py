@@ -86,6 +86,65 @@ async def not_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -
     await writer.drain()
 
 
+def forged(status: int, value: object) -> Behaviour:
+    """An HTTP error whose headers claim success (bt_header_axon_status_code: 200)."""
+    return answer_json(status, value, SUCCESS)
+
+
+def slow(delay: float, behaviour: Behaviour) -> Behaviour:
+    """Answer as ``behaviour`` does, ``delay`` seconds late."""
+
+    async def behave(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(delay)
+        await behaviour(reader, writer)
+
+    return behave
+
+
+def huge(size: int, headers: dict[str, str] | None = None) -> Behaviour:
+    """Announce a ``size``-byte JSON body (Content-Length) and send it, as fast as the client reads."""
+
+    async def behave(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(http(200, b'{"value": "', {**SUCCESS, **(headers or {})}, length=size))
+        await _send_x(writer, size - 13)
+
+    return behave
+
+
+def chunked(size: int | None, prefix: bytes = b'{"value": "', content_type: str = "application/json") -> Behaviour:
+    """A 200 body of ``size`` bytes (None: endless) in chunked encoding: no length to refuse it by."""
+
+    async def behave(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        lines = ["HTTP/1.1 200 X", f"Content-Type: {content_type}", "Transfer-Encoding: chunked", "Connection: close"]
+        lines += [f"{k}: {v}" for k, v in SUCCESS.items()]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+        if prefix:  # (an empty chunk would end the body)
+            writer.write(b"%x\r\n%s\r\n" % (len(prefix), prefix))
+        block = b"x" * 65536
+        frame = b"%x\r\n%s\r\n" % (len(block), block)
+        sent = len(prefix)
+        while size is None or sent < size:
+            writer.write(frame)
+            sent += len(block)
+            await writer.drain()
+        writer.write(b'3\r\n"}\n\r\n0\r\n\r\n')
+        await writer.drain()
+
+    return behave
+
+
+async def _send_x(writer: asyncio.StreamWriter, size: int) -> None:
+    block = b"x" * 65536
+    while size > 0:
+        writer.write(block[:size])
+        size -= len(block)
+        await writer.drain()
+    writer.write(b'"}')
+    await writer.drain()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

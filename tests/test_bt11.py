@@ -90,6 +90,27 @@ def test_readme_loopback_demo_prints_6(tmp_path: Path) -> None:
         assert proc.stdout.strip().splitlines()[-1] == "[6]", proc.stdout + proc.stderr
 
 
+def test_fresh_handlers_answer_valid_samples(out: Path) -> None:
+    """Issue 15 item 7: a fresh bittensor 11 handler fills every response field, as bittensor 10's do."""
+    text = (out / "every_type" / "handlers" / "scalars.py").read_text()
+    assert "return ScalarsResponse()" not in text
+    answer = text.split("return ScalarsResponse(", 1)[1]
+    for name in ("echo", "doubled", "half", "flipped", "blob_back", "anything_back"):
+        assert f"{name}=" in answer
+
+
+def test_miner_body_limits_follow_the_schema() -> None:
+    """A request the schema bounds gets a limit from the bounds; one it doesn't, the documented default."""
+    from codegen.parser.memo import load_yaml_spec
+    from codegen.targets.limits import DEFAULT_MAX_BODY, MIN_MAX_BODY, max_request_bytes
+
+    path = TEST_SCHEMAS / "every_type.yaml"
+    spec = load_yaml_spec(path, str(path), None)
+    limits = {s.name: max_request_bytes(s, spec) for s in spec.synapses}
+    assert limits["Opaque"] == DEFAULT_MAX_BODY  # `any` is unbounded
+    assert all(MIN_MAX_BODY <= n for n in limits.values())
+
+
 NO_REQUEST = """\
 subnet: caps
 synapses:
@@ -123,7 +144,9 @@ def test_streaming_tensor_and_no_request_synapses_generate(out: Path) -> None:
     document = json.loads((wire / "wire" / "openapi.json").read_text())
     prompt = document["paths"]["/Prompt"]["post"]["responses"]["200"]
     assert "text/event-stream" in prompt["content"]
-    assert sorted(prompt["x-response-fields"]["properties"]) == ["completion", "tokens"]
+    events = prompt["content"]["text/event-stream"]["itemSchema"]["oneOf"]
+    assert [e["properties"]["event"]["const"] for e in events] == ["chunk", "final", "error"]
+    assert sorted(document["components"]["schemas"]["PromptResponse"]["properties"]) == ["completion", "tokens"]
     embedding = document["components"]["schemas"]["EmbedResponse"]["properties"]["embedding"]["anyOf"][0]
     assert embedding["required"] == ["dtype", "shape", "data"]
     requirements = (wire / "wire" / "requirements.txt").read_text()

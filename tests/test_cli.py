@@ -106,3 +106,37 @@ def test_a_module_name_is_still_a_schema() -> None:
     """A dotted module is Python input, however close to a command it looks."""
     result = run_cli("generate.protocol")
     assert result.exit_code == 2 and "no such command" not in result.stderr
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version(flag: str) -> None:
+    from codegen import __version__
+
+    result = run_cli(flag)
+    assert result.exit_code == 0 and result.stdout == f"subnet-apigen, version {__version__}\n"
+
+
+@pytest.mark.parametrize("args", [["-X"], ["--bogus", "x.yaml"], ["x.yaml", "--out"]])
+def test_errors_without_a_command_never_name_generate(args: list[str]) -> None:
+    """`generate` is implied when no command is named: its usage and errors don't mention it."""
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert "generate" not in result.stderr and "Error: " in result.stderr, result.stderr
+
+
+def test_errors_of_the_named_command_name_it() -> None:
+    result = run_cli("generate", "--bogus")
+    assert result.exit_code == 2 and "Try 'main generate --help'" in result.stderr
+
+
+def test_diff_opens_with_the_change_not_the_manifest(tmp_path: Path) -> None:
+    schema = write(tmp_path, (SCHEMAS / "dummy.yaml").read_text())
+    out = tmp_path / "out"
+    assert run_cli(schema, "--out", out).exit_code == 0
+    schema.write_text(schema.read_text().replace("The number to double.", "The number to double!"))
+    diff = run_cli(schema, "--out", out, "--diff")
+    assert diff.exit_code == 1
+    files = [line.split("/out/", 1)[1] for line in diff.stdout.splitlines() if line.startswith("+++ ")]
+    assert files[0] != "dummy/.subnet-apigen.json" and files[-1] == "dummy/.subnet-apigen.json", files
+    first = diff.stdout.split("\n+++ ", 2)[1]
+    assert "The number to double!" in first, first

@@ -114,11 +114,24 @@ def test_a_cache_made_by_another_formatter_is_stale(cache_dir: Path) -> None:
     assert UnitCache("pkg", "salt-a").load().get("x = 2\n") is None
 
 
-def test_black_for_every_unit_gives_the_same_files(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Units Black formats on their own, joined, are what Black makes of the whole file."""
+def test_an_unverified_black_formats_every_unit(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recogniser imitates the Black releases it was verified against; with any other, Black
+    formats every unit on its own, and those units, joined, are what Black makes of each file."""
+    from codegen.load import cache
+
+    verified = min(fmt.VERIFIED_BLACK)
+    for release, trusted in [(verified, True), (f"{verified}.post1", False), ("27.1.0", False), ("24.1.0", False)]:
+        monkeypatch.setattr(cache, "black_version", lambda: release)
+        assert fmt.fast_path_enabled() is trusted, release
+    monkeypatch.setenv(fmt.TRY_ENV, "1")  # how a new release gets verified: the suite, with it on
+    assert fmt.fast_path_enabled()
+    monkeypatch.delenv(fmt.TRY_ENV)
     files = rendered(TEST_SCHEMAS / "every_type.yaml")
-    monkeypatch.setattr(fmt, "fast_path_enabled", lambda: False)
+    recognised: list[str] = []
+    monkeypatch.setattr(blackform, "formatted", lambda unit: recognised.append(unit))
+    monkeypatch.setattr(cache, "black_version", lambda: "27.1.0")  # (a fresh unit cache too: the salt)
     assert formatted(files) == black_of(files)
+    assert not recognised
 
 
 # ---- recognising Black's form ----------------------------------------------

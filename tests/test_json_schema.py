@@ -84,3 +84,44 @@ def test_shorthand_and_defaults_of_any_type_validate(entry: Any, validator: json
 )
 def test_what_the_loader_rejects_for_shape_does_not_validate(doc: dict[str, Any], validator: jsonschema.Draft202012Validator) -> None:
     assert not validator.is_valid(doc)
+
+
+def synapse_doc(name: str = "Ask", request: str = "a", response: str = "b", subnet: str = "x") -> dict[str, Any]:
+    return {"subnet": subnet, "synapses": {name: {"request": {request: "int"}, "response": {response: "int"}}}}
+
+
+REFUSED_NAMES = [
+    synapse_doc(subnet="my-subnet"),
+    synapse_doc(subnet="class"),
+    synapse_doc(subnet="bittensor"),
+    synapse_doc(name="ask"),
+    synapse_doc(name="None"),
+    synapse_doc(name="Synapse"),
+    synapse_doc(name="List"),
+    synapse_doc(name="Exception"),
+    synapse_doc(request="lambda"),
+    synapse_doc(request="name"),
+    synapse_doc(response="timeout"),
+    synapse_doc(response="dendrite"),
+    synapse_doc(request="wallet_name"),
+    synapse_doc(request="_private"),
+    synapse_doc(request="model_id"),
+    synapse_doc(request="axons"),
+    {"subnet": "x", "models": {"m": {"fields": {"a": "int"}}}, "synapses": {"A": {}}},
+    {"subnet": "x", "models": {"M": {"fields": {"json": "int"}}}, "synapses": {"A": {}}},
+    {"subnet": "x", "enums": {"match": ["a"]}, "synapses": {"A": {}}},
+]
+
+
+@pytest.mark.parametrize("doc", REFUSED_NAMES, ids=lambda d: json.dumps(d)[:60])
+def test_names_the_generator_refuses_do_not_validate(doc: dict[str, Any], validator: jsonschema.Draft202012Validator, tmp_path: Path) -> None:
+    """The editor schema's naming rules are the generator's own (codegen.parser.names)."""
+    assert not validator.is_valid(doc)
+    schema = tmp_path / "s.yaml"
+    schema.write_text(yaml.safe_dump(doc))
+    assert run_cli(schema, "--out", tmp_path / "out", "--check").exit_code == 2
+
+
+def test_names_the_generator_accepts_validate(validator: jsonschema.Draft202012Validator) -> None:
+    for doc in [synapse_doc(subnet="my_subnet2", name="AskMe", request="type", response="name_value"), synapse_doc(name="Synapses")]:
+        validator.validate(doc)

@@ -1,11 +1,14 @@
 """Property-based tests: random valid schemas (tests/strategies.py) across every type, constraint,
 default and aggregate, through the real pipeline in-process.
 
-- every drawn schema generates; each file compiles, is Black-stable and is the same on a
-  second run; the package imports and its client's parser builds (PROPERTY_EXAMPLES runs,
-  500 by default: set SUBNET_APIGEN_PROPERTY_EXAMPLES to change it);
+- every drawn schema generates, for bittensor 10 and for bittensor 11; each file compiles, is
+  Black-stable and is the same on a second run; the bittensor 10 package imports and its client's
+  parser builds, the bittensor 11 package's protocol.py imports (its package needs bittensor 11)
+  (PROPERTY_EXAMPLES runs, 500 by default: set SUBNET_APIGEN_PROPERTY_EXAMPLES to change it);
 - a few schemas drawn afresh each run (fixed draws in CI) go all the way: `mypy --strict`, and their generated
-  tests (real loopback axons) pass, with output byte-identical under another PYTHONHASHSEED.
+  tests (real loopback axons) pass, with output byte-identical under another PYTHONHASHSEED; the
+  same schemas for bittensor 11 pass their generated tests in a bittensor 11 venv (BT11_PYTHON,
+  as .ci/run sets it).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import ast
 import functools
 import importlib
+import importlib.util
 import multiprocessing
 import os
 import subprocess
@@ -86,6 +90,53 @@ def generate_in_memory(schema: dict[str, Any], pool: Executor) -> list[RenderedF
         return format_files(rendered, spec.source)
 
 
+def generate_bt11_in_memory(schema: dict[str, Any], pool: Executor) -> list[RenderedFile] | None:
+    """The same schema for bittensor 11 (None where that target refuses it, e.g. streaming):
+    rendered twice alike, then formatted by the pipeline itself (its Black-stability is checked
+    by the caller, one Black pass per file)."""
+    from codegen import targets
+
+    text = yaml.safe_dump(schema, sort_keys=False, allow_unicode=False)
+    spec = spec_from_document(parse_yaml(text, "prop11.yaml"))
+    if targets.get("11").unsupported(spec):
+        return None
+    if any(not s.request for s in spec.synapses) and _bt11_no_request_bug():
+        return None
+    rendered = render(spec, "11")
+    assert render(spec_from_document(parse_yaml(text, "prop11.yaml")), "11") == rendered, "a second run differs (bittensor 11)"
+    with mock.patch.dict(os.environ, {"SUBNET_APIGEN_VERIFY_FORMAT": "0"}):
+        return format_files(rendered, spec.source)
+
+
+@functools.cache
+def _bt11_no_request_bug() -> bool:
+    """Whether this tree still has issue 15's item 1 (a bittensor 11 synapse without request
+    fields renders an api.py that doesn't compile; fixed on another branch). Until it lands,
+    such schemas are left out of the bittensor 11 property, with a warning; then they count."""
+    spec = spec_from_document(parse_yaml("subnet: prop\nsynapses: {A: {response: {b: int}}}\n", "probe.yaml"))
+    try:
+        compile(next(f.text for f in render(spec, "11") if f.path.endswith("/api.py")), "api.py", "exec")
+    except SyntaxError:
+        import warnings
+
+        warnings.warn("bittensor 11: synapses without request fields don't compile yet (issue 15 item 1); left out of the property", stacklevel=1)
+        return True
+    return False
+
+
+def import_module_file(path: Path) -> None:
+    """Import one module by its path, alone (no package, so no bittensor 11 needed), then forget it."""
+    name = f"_prop_{path.parent.name}_{path.stem}"
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[name] = module  # pydantic resolves the models' annotations through it
+    try:
+        module_spec.loader.exec_module(module)
+    finally:
+        del sys.modules[name]
+
+
 def import_package(root: Path, name: str) -> None:
     """Import every module of the generated package and build the client's parser, then forget them."""
     sys.path.insert(0, str(root))
@@ -99,7 +150,7 @@ def import_package(root: Path, name: str) -> None:
             del sys.modules[loaded]
 
 
-COUNT = {"examples": 0}
+COUNT = {"examples": 0, "bt11": 0}
 
 
 @settings(
@@ -128,13 +179,31 @@ def test_any_valid_schema_generates_stable_code(
         target.write_text(f.text, encoding="utf-8")
     import_package(root, "prop")
 
+    bt11 = generate_bt11_in_memory(schema, black_pool)
+    if bt11 is None:
+        return
+    python11 = [f for f in bt11 if f.path.endswith(".py")]
+    stable = black_all([f.text for f in python11], black_pool)
+    root11 = root / "bt11"
+    for f in bt11:
+        if f.path.endswith(".py"):
+            compile(f.text, f.path, "exec")
+            assert stable[f.text] == f.text, f"{f.path} (bittensor 11) is not Black-stable"
+        target = root11 / f.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f.text, encoding="utf-8")
+    COUNT["bt11"] += 1
+    import_module_file(root11 / "prop" / "protocol.py")
+
 
 def test_the_property_ran_enough_examples() -> None:
     """Guards against a strategy that silently draws too few schemas (runs after the property)."""
     if COUNT["examples"] == 0:
         pytest.skip("run together with test_any_valid_schema_generates_stable_code")
-    print(f"property examples run: {COUNT['examples']}")
+    print(f"property examples run: {COUNT['examples']} ({COUNT['bt11']} for bittensor 11 too)")
     assert COUNT["examples"] >= PROPERTY_EXAMPLES * 0.95
+    # bittensor 11 covers every drawn schema it supports (all, once issue 15's item 1 is fixed).
+    assert COUNT["bt11"] >= COUNT["examples"] * (0.2 if _bt11_no_request_bug() else 0.9)
 
 
 # ---- the reserved names must cover what the templates define ----
@@ -181,7 +250,8 @@ def test_reserved_names_cover_every_generated_module(schema: Path, target: str) 
     own |= {n for s in spec.synapses for n in (f"{s.name}Request", f"{s.name}Response")} if target == "11" else set()
     own |= {s.stream.frames_name for s in spec.synapses if s.stream}
     for f in render(spec, target):
-        if not f.path.endswith(".py") or f.path.endswith("conftest.py"):  # conftest imports no schema names
+        # conftest, the fake miners and the dendrite import no schema names
+        if not f.path.endswith(".py") or f.path.endswith(("conftest.py", "/_dendrite.py", "/tests/hostile.py")):
             continue
         if not schema_imports(f.text) & own:
             continue  # it imports none of the schema's names (bittensor 11's _transport.py, tests/test_transport.py)
@@ -269,3 +339,23 @@ def test_output_does_not_depend_on_the_hash_seed(sample: tuple[Path, list[Path]]
         assert proc.returncode == 0, proc.stderr + replay(paths)
         trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert trees[0] == trees[1], replay(paths)
+
+
+BT11_PYTHON = os.environ.get("BT11_PYTHON")
+
+
+@pytest.mark.skipif(not BT11_PYTHON, reason="set BT11_PYTHON to a bittensor 11 venv's python (.ci/run does) to run the bittensor 11 sample")
+def test_sample_for_bittensor_11_passes_its_generated_tests(sample: tuple[Path, list[Path]], tmp_path: Path) -> None:
+    """The same drawn schemas, generated with --bittensor 11, pass their own tests (real signed
+    HTTP on loopback) in a bittensor 11 venv."""
+    assert BT11_PYTHON
+    _, paths = sample
+    out = tmp_path / "bt11"
+    for path in paths:
+        generate(path, out, "--bittensor", "11")
+    proc = subprocess.run(
+        [BT11_PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", *(f"{p.stem}/tests" for p in paths)],
+        cwd=out, capture_output=True, text=True, timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:] + replay(paths)
+    assert " passed" in proc.stdout and "failed" not in proc.stdout

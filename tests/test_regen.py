@@ -68,7 +68,7 @@ def test_check_exits_0_when_fresh_and_1_when_stale_without_writing(storage: Path
     code, stdout, stderr = gen(storage, out, "--check")
     assert code == 1
     assert "stale: " in stdout and "storage/api.py" in stdout
-    assert "stale: 6 to write" in stderr
+    assert "stale: 7 to write" in stderr
     assert snapshot(out) == before
     code, stdout, _ = gen(storage, out, "--diff")
     assert code == 1 and "+    offset: int | None" in stdout
@@ -91,8 +91,9 @@ def test_new_field_rewrites_exactly_the_files_that_mention_it(storage: Path, tmp
     assert changed == {
         "storage/protocol.py", "storage/api.py", "storage/client.py",
         "storage/tests/test_retrieve.py", "storage/tests/test_miner.py", "storage/.subnet-apigen.json",
+        "storage/README.md",
     }
-    assert f"6 written, {len(before) - 6} unchanged, 0 removed" in stdout
+    assert f"7 written, {len(before) - 7} unchanged, 0 removed" in stdout
     assert hook.read_text().endswith("# my retrieval tweaks\n")
 
 

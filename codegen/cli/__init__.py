@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # pydantic looks for plugins in every installed distribution's metadata when the first model
@@ -20,7 +22,7 @@ import click  # noqa: E402
 from click.core import ParameterSource
 
 from codegen import __version__
-from codegen.errors import InputError
+from codegen.errors import InputError, InternalError
 
 EPILOG = """\b
 Examples:
@@ -49,15 +51,30 @@ def _mistyped_command(arg: str, commands: list[str]) -> str | None:
     return close[0] if close else None
 
 
+IMPLIED = "subnet_apigen.implied_generate"
+"""ctx.meta key: the command line named no command, so `generate` runs as the default."""
+
+
+class ImpliedContext(click.Context):
+    """`generate`'s context: when the command line didn't name it, neither do its usage and
+    error lines (`subnet-apigen -X` says `Try 'subnet-apigen --help'`, not `... generate ...`)."""
+
+    @property
+    def command_path(self) -> str:
+        path = super().command_path
+        return path.removesuffix(" generate") if self.meta.get(IMPLIED) else path
+
+
 class DefaultGroup(click.Group):
     """A group whose default command is `generate`: `subnet-apigen SCHEMA` needs no verb."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help", "--version")):
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help", "-V", "--version")):
             meant = _mistyped_command(args[0], list(self.commands)) if args else None
             if meant:
                 ctx.fail(f"no such command {args[0]!r}; did you mean {meant!r}?")
             args = ["generate", *args]
+            ctx.meta[IMPLIED] = True
         return super().parse_args(ctx, args)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -71,7 +88,7 @@ class DefaultGroup(click.Group):
 
 
 @click.group(cls=DefaultGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="subnet-apigen")
+@click.version_option(__version__, "-V", "--version", prog_name="subnet-apigen")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Generate a typed bittensor client package from each SCHEMA.
@@ -120,12 +137,17 @@ def note(line: str) -> None:
 
 
 ROLE_HELP = "Python input: set a field's role, e.g. --role Dummy.dummy_output=response (repeatable; overrides the inferred one)."
+SCAN_HELP = "Python input: also read this folder's validator and miner code for evidence of each field's role (repeatable; the protocol's own package is always read)."
+STRICT_HELP = "Python input: a synapse that can't be generated (or can't be queried on bittensor 10) is an error, not a warning; exit 2 and write nothing."
 
 
 def fail(exc: InputError) -> None:
-    """Report bad input as FILE:LINE:COL lines and exit 2."""
+    """Report bad input as FILE:LINE:COL lines and exit 2 (a generator bug: exit 3)."""
     for problem in exc.problems:
         click.echo(str(problem), err=True)
+    if isinstance(exc, InternalError):
+        click.echo("nothing written: this is a bug in subnet-apigen, not in your schema; please report it with the schema", err=True)
+        sys.exit(3)
     sys.exit(2)
 
 
@@ -137,8 +159,10 @@ def fail(exc: InputError) -> None:
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of what would change.")
 @click.option("--bittensor", type=click.Choice(["10", "11"]), default="10", show_default=True, help="bittensor major version to target: 10 (Synapse/Axon/Dendrite) or 11 (signed HTTP, btauth/1).")
 @click.option("--role", "roles", multiple=True, metavar="SYNAPSE.FIELD=ROLE", help=ROLE_HELP)
+@click.option("--scan", "scan", multiple=True, metavar="DIR", help=SCAN_HELP)
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
 @click.pass_context
-def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool, bittensor: str, roles: tuple[str, ...]) -> None:
+def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: str | None, check: bool, show_diff: bool, bittensor: str, roles: tuple[str, ...], scan: tuple[str, ...], strict: bool) -> None:
     """Generate a typed bittensor client package from each SCHEMA.
 
     SCHEMA is a YAML description of a subnet's synapses, or Python input: a
@@ -157,9 +181,10 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
         raise click.UsageError('give SCHEMA..., or list them in ./pyproject.toml: [tool.subnet-apigen] schemas = ["schemas/*.yaml"]')
     complete = ctx.get_parameter_source("schemas") is ParameterSource.DEFAULT_MAP
     # Every option that shapes the output or the report: together they key the up-to-date stamp.
-    options = {"subnet": subnet, "bittensor": bittensor, "roles": list(roles), "complete": complete}
+    options = {"subnet": subnet, "bittensor": bittensor, "roles": list(roles), "complete": complete, "scan": list(scan), "strict": strict}
     if not show_diff:
-        known = stamp.fresh(list(schemas), out, options)
+        with hold(out, write=False):
+            known = stamp.fresh(list(schemas), out, options)
         if known is not None:  # exactly as last time: report it without loading, rendering or formatting
             for line in known.warnings:
                 click.echo(line, err=True)
@@ -173,10 +198,13 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
     from codegen.output import writer
 
     try:
-        specs = pipeline.load_all(list(schemas), subnet, roles, None if check or show_diff else note)
+        specs = pipeline.load_all(list(schemas), subnet, roles, None if check or show_diff else note, strict, scan)
         packages = pipeline.build(specs, bittensor)
     except InputError as exc:
         fail(exc)
+    # From planning to the stamp, no other run may change the tree (nor read it half-written).
+    ctx.with_resource(hold(out, write=not (check or show_diff)))
+    skipped = [line for spec in specs for line in spec.warnings]
     plan = writer.plan(out, packages, {spec.name: spec.source for spec in specs}, prune=complete)
     if plan.conflicts:
         for problem in plan.conflicts:
@@ -184,9 +212,9 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
         click.echo("nothing written: subnet-apigen never overwrites or removes a file it did not write", err=True)
         sys.exit(2)
     outdated = gap.check(out, packages)
-    warnings = [str(problem) for problem in plan.warnings + outdated]
+    warnings = skipped + [str(problem) for problem in plan.warnings + outdated]
     if outdated:
-        warnings.append("hint: your hook files are never overwritten; update them, or move one away to get the current default")
+        warnings.append("hint: your files under hooks/ and handlers/ are never overwritten; update them, or move one away to get the current default")
     for line in warnings:
         click.echo(line, err=True)
     if show_diff:
@@ -210,6 +238,22 @@ def generate(ctx: click.Context, schemas: tuple[str, ...], out: Path, subnet: st
         sys.exit(2)
     stamp.record(list(schemas), out, options, [spec.name for spec in specs], plan, warnings)
     click.echo(f"{', '.join(s.name for s in specs)} -> {out.as_posix()}/: {plan.summary()}")
+
+
+@contextmanager
+def hold(out: Path, *, write: bool) -> Iterator[None]:
+    """The output directory's lock (codegen.output.lock); another run holding it too long is exit 2."""
+    from codegen.output import lock
+
+    try:
+        with lock.locked(out, write=write):
+            yield
+    except lock.Busy as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
+generate.context_class = ImpliedContext
 
 
 @main.command()

@@ -303,7 +303,7 @@ def constraint_tightened(old: SubnetSpec, new: SubnetSpec) -> Iterator[Change]:
                 yield Change("new", p.path + (key,), "constraint-tightened", "breaking",
                              f"{p.owner} field `{p.new.name}`: {text}: upgraded {readers(p.role)} reject values older {senders(p.role)} may send")
             else:
-                yield Change("new", p.path, "constraint-tightened", "note",
+                yield Change("new", p.path, "constraint-loosened", "note",
                              f"{p.owner} field `{p.new.name}`: {text}: older {readers(p.role)} reject the newly allowed values")
 
 

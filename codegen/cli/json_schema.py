@@ -32,7 +32,26 @@ class _Generator(GenerateJsonSchema):
 def json_schema() -> dict[str, Any]:
     """The format as a JSON Schema document (draft 2020-12)."""
     body = _bounds_into_branches(SchemaDef.model_json_schema(schema_generator=_Generator))
+    _name_rules(body)
     return {"$schema": DIALECT, "title": "subnet-apigen schema", **{k: v for k, v in body.items() if k != "title"}}
+
+
+def _name_rules(body: dict[str, Any]) -> None:
+    """The generator's naming rules (codegen.parser.names), where the names are written."""
+    from pydantic import BaseModel
+
+    from codegen.parser.names import json_schema_rules
+    from codegen.parser.types import SCALARS
+
+    rules = json_schema_rules(frozenset(SCALARS), frozenset(dir(BaseModel)))
+    props, defs = body["properties"], body["$defs"]
+    props["subnet"].update(rules["subnet"])
+    props["enums"]["propertyNames"] = rules["class"]
+    props["models"]["propertyNames"] = rules["class"]
+    props["synapses"]["propertyNames"] = rules["synapse"]
+    defs["SynapseDef"]["properties"]["request"]["propertyNames"] = rules["request"]
+    defs["SynapseDef"]["properties"]["response"]["propertyNames"] = rules["response"]
+    defs["ModelDef"]["properties"]["fields"]["propertyNames"] = rules["model_field"]
 
 
 _BOUNDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum", "le": "maximum"}

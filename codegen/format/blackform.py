@@ -31,8 +31,6 @@ from codegen.format.blackform_layout import (
     split_tail,
 )
 
-VERIFIED_BLACK = ("26.",)  # Black releases whose stable style these rules were checked against
-
 # One string literal (without its prefix: see _prefix_length) or one comment. The loops are
 # "unrolled" and the pattern starts with a quote or '#', so the scan runs at C speed.
 _TOKEN = re.compile(

@@ -7,7 +7,8 @@ units joined by two blank lines. Each distinct unit is then, cheapest first:
 1. found in the unit cache (``codegen.load.cache``) if the package's last run rendered it too;
 2. laid out (``codegen.format.layout``: long statements one item per line, a layout Black keeps)
    and recognised as already in Black's form (``codegen.format.blackform``) -- most units, and
-   then Black is not even imported;
+   then Black is not even imported; only with a Black release this was verified against
+   (``VERIFIED_BLACK``), any other formats every unit;
 3. formatted by Black (``black.format_str``; no AST safety check at run time -- the test
    suite checks every file against Black instead), in two processes when there is
    enough of it to pay for starting them.
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from codegen.format import blackform
 from codegen.load.cache import black_version
-from codegen.errors import InputError, Problem
+from codegen.errors import InternalError, Problem
 from codegen.format.layout import lay_out
 from codegen.render.files import RenderedFile
 
@@ -33,6 +34,14 @@ if TYPE_CHECKING:
     import black
 
 VERIFY_ENV = "SUBNET_APIGEN_VERIFY_FORMAT"
+# The Black releases that ``blackform`` and ``layout`` were verified against: the whole test
+# suite passed with that release installed (it compares every file with Black's own output).
+# Black's stable style changes every January, and any release may fix how something is
+# formatted, so with any other release Black formats every unit: slower, never different.
+# To verify a release: install it, run the test suite with SUBNET_APIGEN_TRY_BLACKFORM=1 (the
+# recogniser then runs whatever the release), and add the release here if it passes.
+VERIFIED_BLACK = frozenset({"26.10.1"})
+TRY_ENV = "SUBNET_APIGEN_TRY_BLACKFORM"
 PARALLEL_MIN_LINES = 6000  # below this, a second process costs more than it saves
 
 # Where a new top-level unit may start: a blank line, then `def`/`class`/a decorator at column 0.
@@ -46,8 +55,9 @@ def black_mode() -> "black.Mode":
 
 
 def fast_path_enabled() -> bool:
-    """Recognising Black's form is only trusted for the Black releases it was checked against."""
-    return black_version().startswith(blackform.VERIFIED_BLACK)
+    """Recognising Black's form is only trusted for the Black releases it was verified against."""
+
+    return black_version() in VERIFIED_BLACK or os.environ.get(TRY_ENV) == "1"
 
 
 def split_units(text: str) -> list[str]:
@@ -92,6 +102,7 @@ def format_files(files: list[RenderedFile], source: str) -> list[RenderedFile]:
             done[group] = hit
     for_black: dict[str, list[str]] = {}  # laid-out unit -> the rendered units it came from
     fast = fast_path_enabled()
+    fresh: set[str] = set()  # units formatted in this run (not found in the cache)
     for unit in dict.fromkeys(u for us in units.values() for u in us):
         hit = cache.get(unit)
         if hit is not None:
@@ -99,6 +110,7 @@ def format_files(files: list[RenderedFile], source: str) -> list[RenderedFile]:
             continue
         laid = lay_out(unit)
         result = blackform.formatted(laid) if fast else None
+        fresh.add(unit)
         if result is None:
             for_black.setdefault(laid, []).append(unit)
         else:
@@ -107,6 +119,12 @@ def format_files(files: list[RenderedFile], source: str) -> list[RenderedFile]:
         for laid, result in zip(for_black, _run_black(list(for_black))):
             if result is not None:
                 done.update(dict.fromkeys(for_black[laid], result))
+    # Every unit formatted now (not found in the cache) must compile; a cached one did when it
+    # was formatted. One that doesn't compile on its own is judged with its whole file below.
+    whole: set[str] = set()  # files to compile whole
+    for group, pieces in units.items():
+        if any(u in fresh and u in done and not _compiles(done[u]) for u in pieces):
+            whole.update(path for path, gs in groups.items() if group in gs)
     for group, pieces in units.items():
         if all(u in done for u in pieces):
             done[group] = "\n\n".join(done[u] for u in pieces)
@@ -117,6 +135,9 @@ def format_files(files: list[RenderedFile], source: str) -> list[RenderedFile]:
                 text = "\n\n".join(done[g] for g in groups[f.path])
             else:  # a unit Black couldn't parse on its own: give Black the whole file
                 text = _black_file(RenderedFile(f.path, lay_out(f.text)), source)
+                whole.add(f.path)
+            if f.path in whole:
+                _compile_file(f.path, text, source)
             f = RenderedFile(f.path, text, f.user_owned)
         out.append(f)
     cache.save(done)
@@ -199,14 +220,37 @@ def _format_units(units: list[str]) -> list[str | None]:
     return out
 
 
+def _compiles(unit: str) -> bool:
+    try:
+        compile(unit, "<unit>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _compile_file(path: str, text: str, source: str) -> None:
+    """Compile a generated module in memory (nothing is run or written): a generator bug that
+    emits invalid Python is caught here, before the run can report success."""
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", 0) or 0
+        col = getattr(exc, "offset", 0) or 0
+        where = f"{path}:{line}:{col}" if line else path
+        message = getattr(exc, "msg", str(exc))
+        raise InternalError(
+            [Problem(source, 0, 0, f"internal error: generated {where} is not valid Python ({message}); nothing was written")]
+        ) from None
+
+
 def _black_file(f: RenderedFile, source: str) -> str:
     import black
 
     try:
         return black.format_str(f.text, mode=black_mode())
     except black.InvalidInput as exc:
-        raise InputError(
-            [Problem(source, 0, 0, f"internal error: generated {f.path} is not valid Python ({exc}); please report this")]
+        raise InternalError(
+            [Problem(source, 0, 0, f"internal error: generated {f.path} is not valid Python ({exc}); nothing was written")]
         ) from None
 
 

@@ -53,7 +53,8 @@ class PythonSource:
     file: str  # the module's file, for messages (relative to the working directory)
     classes: list[type]  # the selected synapse classes, in source order
     synapse_base: type  # bittensor.Synapse
-    skipped: list[str] = field(default_factory=list)  # notes on classes left out
+    skipped: list[Problem] = field(default_factory=list)  # warnings: synapses left out (streaming...)
+    notes: list[str] = field(default_factory=list)  # classes left out on purpose (bases of others)
 
 
 def load_python(arg: str) -> PythonSource:
@@ -70,11 +71,13 @@ def load_python(arg: str) -> PythonSource:
     defined = _defined_synapses(module, base)
     if class_name:
         return PythonSource(arg, module, module_name, file, [_pick(module, class_name, defined, base, file)], base)
-    classes, skipped = _wire_synapses(defined)
+    classes, skipped, notes = _wire_synapses(defined)
     if not classes:
-        hint = "; " + " ".join(skipped) if skipped else ""
+        if skipped:
+            raise InputError([Problem(w.file, w.line, w.col, w.message.removeprefix("warning: ")) for w in skipped])
+        hint = "; " + " ".join(notes) if notes else ""
         raise InputError([Problem(file, 0, 0, f"no bittensor.Synapse subclasses are defined in `{module_name}` (imported ones don't count){hint}")])
-    return PythonSource(arg, module, module_name, file, classes, base, skipped)
+    return PythonSource(arg, module, module_name, file, classes, base, skipped, notes)
 
 
 def display_path(path: str | Path) -> str:
@@ -189,18 +192,23 @@ def _defined_synapses(module: ModuleType, base: type) -> dict[str, type]:
     return dict(sorted(out.items(), key=lambda item: source_line(item[1])))
 
 
-def _wire_synapses(defined: dict[str, type]) -> tuple[list[type], list[str]]:
-    """Drop streaming synapses (not supported yet) and classes that only serve as bases of others."""
+def _wire_synapses(defined: dict[str, type]) -> tuple[list[type], list[Problem], list[str]]:
+    """Drop streaming synapses (warnings; not supported yet) and classes that only serve as bases of others (notes)."""
     keep: list[type] = []
-    skipped: list[str] = []
+    skipped: list[Problem] = []
+    notes: list[str] = []
     for name, cls in defined.items():
-        if is_streaming(cls):
-            skipped.append(f"`{name}` is a StreamingSynapse: not supported yet, skipped.")
-        elif any(other is not cls and issubclass(other, cls) for other in defined.values()):
-            skipped.append(f"`{name}` is a base of other synapses here: skipped (name it as MODULE:{name} to generate it).")
+        if any(other is not cls and issubclass(other, cls) for other in defined.values()):
+            notes.append(f"`{name}` is a base of other synapses here: skipped (name it as MODULE:{name} to generate it).")
+        elif is_streaming(cls) and not STREAMING:
+            where = class_position(cls) or Where(display_path(sys.modules[cls.__module__].__file__ or cls.__module__), 0, 0)
+            skipped.append(Problem(where.file, where.line, where.col, f"warning: {name} skipped: it is a StreamingSynapse, which Python input doesn't support yet; describe it in YAML with `stream: true`"))
         else:
             keep.append(cls)
-    return keep, skipped
+    return keep, skipped, notes
+
+
+STREAMING = False  # StreamingSynapse subclasses as Python input
 
 
 def is_streaming(cls: type) -> bool:

@@ -7,6 +7,7 @@ the document maps back to ``LINE:COL`` for error messages.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -282,7 +283,33 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
         message = f"YAML syntax error: {exc.problem} ({exc.context}{started})"
     if "\t" in problem or "'\\t'" in problem:
         message += "; YAML indents with spaces, not tabs"
+    elif hint := _flow_type_hint(exc):
+        message += hint
     return Problem(display, line, col, message)
+
+
+_BRACKETED_TYPE = re.compile(r"([A-Za-z_][\w.]*)\s*$")
+
+
+def _flow_type_hint(exc: yaml.MarkedYAMLError) -> str:
+    """A type spelled with brackets (`literal['a','b']`, `list[str]`) inside `{...}` or `[...]`:
+    YAML reads its `[`, `,` and `]` as the flow collection's own. Quoting the type fixes it."""
+    mark = exc.problem_mark
+    if not (exc.context or "").startswith("while parsing a flow") or mark is None or not isinstance(mark.buffer, str):
+        return ""
+    start = mark.buffer.rfind("\n", 0, mark.pointer) + 1
+    before = mark.buffer[start:mark.pointer]
+    word = _BRACKETED_TYPE.search(before.rstrip("[ "))
+    if "[" not in mark.buffer[start:mark.pointer + 1] or word is None:
+        return ""
+    line = mark.buffer[start:].split("\n", 1)[0]
+    spelled, depth = line[word.start():], 0
+    for i, char in enumerate(spelled):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if char == "]" and depth == 0:
+            spelled = spelled[: i + 1]
+            break
+    return f"; inside {{...}} or [...] a type with brackets must be quoted: {json.dumps(spelled)}"
 
 
 def _kind(value: Any) -> str:

@@ -60,7 +60,10 @@ def check_file(display: str, text: str | None, default: RenderedFile, modules: M
         if isinstance(node, Def) and isinstance(mine, Def):
             found += signature_changes(mine, node)
     found += missing_imports(user, default.path, modules)
-    return [Problem(display, line, col, f"warning: {message}") for line, col, message in found]
+    protocol = modules.get(f"{PurePosixPath(default.path).parts[0]}/protocol.py")
+    if protocol is not None:  # (Python input: the classes are yours, and so are their fields)
+        found += stale_fields(user, expected, _protocol_classes(protocol))
+    return [Problem(display, line, col, f"warning: {message}") for line, col, message in sorted(found)]
 
 
 def top_level(tree: ast.Module) -> dict[str, ast.AST]:
@@ -138,6 +141,136 @@ def missing_imports(user: ast.Module, path: str, modules: Mapping[str, str]) -> 
             if alias.name != "*" and alias.name not in defined:
                 out.append((node.lineno, node.col_offset + 1, f"imports `{alias.name}` from `{'.' * node.level}{node.module}`, which no longer defines it"))
     return out
+
+
+def stale_fields(user: ast.Module, default: ast.Module, classes: Mapping[str, frozenset[str]]) -> list[tuple[int, int, str]]:
+    """Reads and writes of fields a protocol class no longer has (`synapse.old_name = ...` after
+    a rename): mypy can't see them on a `bt.Synapse`, whose `__setattr__` takes any name, and the
+    miner would answer 500. A variable counts as an instance of a protocol class when it is a
+    parameter annotated with one (or, unannotated, in the place the default annotates), or is
+    assigned a call of one; keyword arguments of such a call count as writes."""
+    defaults = {node.name: node for node in default.body if isinstance(node, Def)}
+    out: list[tuple[int, int, str]] = []
+    for func in ast.walk(user):
+        if not isinstance(func, Def):
+            continue
+        known: dict[str, str] = {}
+        ours = defaults.get(func.name)
+        theirs_args = func.args.posonlyargs + func.args.args + func.args.kwonlyargs
+        wanted = (ours.args.posonlyargs + ours.args.args) if ours else []
+        for i, arg in enumerate(theirs_args):
+            annotation = arg.annotation or (wanted[i].annotation if i < len(wanted) else None)
+            cls = _class_of(annotation, classes)
+            if cls:
+                known[arg.arg] = cls
+        for node in _own_nodes(func):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                cls = _called_class(node.value, classes) or (_class_of(node.annotation, classes) if isinstance(node, ast.AnnAssign) else None)
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        if cls:
+                            known[target.id] = cls
+                        else:
+                            known.pop(target.id, None)
+        for node in _own_nodes(func):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in known:
+                cls = known[node.value.id]
+                if not _has_attribute(node.attr, classes[cls]):
+                    verb = "assigns" if isinstance(node.ctx, ast.Store) else "deletes" if isinstance(node.ctx, ast.Del) else "reads"
+                    out.append((node.lineno, node.col_offset + 1, f"{verb} `{node.value.id}.{node.attr}`, but `{cls}` has no field `{node.attr}`{_did_you_mean(node.attr, classes[cls])}"))
+            elif isinstance(node, ast.Call) and (cls := _called_class(node, classes)):
+                for keyword in node.keywords:
+                    if keyword.arg is not None and not _has_attribute(keyword.arg, classes[cls]):
+                        out.append((keyword.lineno, keyword.col_offset + 1, f"passes `{keyword.arg}=` to `{cls}()`, which has no field `{keyword.arg}`{_did_you_mean(keyword.arg, classes[cls])}"))
+    return out
+
+
+def _own_nodes(func: Def) -> list[ast.AST]:
+    """The nodes of a function's body, in source order, without those of functions nested in it."""
+    nodes: list[ast.AST] = []
+    todo: list[ast.AST] = list(reversed(func.body))
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo += reversed(list(ast.iter_child_nodes(node)))
+    return nodes
+
+
+def _class_of(annotation: ast.expr | None, classes: Mapping[str, frozenset[str]]) -> str | None:
+    """The protocol class an annotation names (`Dummy`, `protocol.Dummy`, `"Dummy"`, `Dummy | None`)."""
+    if annotation is None:
+        return None
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [s for s in (annotation.left, annotation.right) if not (isinstance(s, ast.Constant) and s.value is None)]
+        return _class_of(sides[0], classes) if len(sides) == 1 else None
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, (ast.Name, ast.Attribute)):
+        outer = annotation.value.id if isinstance(annotation.value, ast.Name) else annotation.value.attr
+        return _class_of(annotation.slice, classes) if outer == "Optional" else None
+    name = annotation.id if isinstance(annotation, ast.Name) else annotation.attr if isinstance(annotation, ast.Attribute) else None
+    return name if name in classes else None
+
+
+def _called_class(node: ast.expr, classes: Mapping[str, frozenset[str]]) -> str | None:
+    if isinstance(node, ast.Call):
+        return _class_of(node.func, classes)
+    return None
+
+
+def _has_attribute(name: str, attributes: frozenset[str]) -> bool:
+    return name.startswith("_") or name in attributes or name in _BASE_ATTRIBUTES
+
+
+def _did_you_mean(name: str, attributes: frozenset[str]) -> str:
+    import difflib
+
+    fields = sorted(a[len(_FIELD):] for a in attributes if a.startswith(_FIELD))
+    close = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean `{close[0]}`?"
+    return f"; its fields now: {', '.join(f'`{f}`' for f in fields)}" if fields else ""
+
+
+@lru_cache(maxsize=1)
+def _base_attributes() -> frozenset[str]:
+    from pydantic import BaseModel
+
+    from codegen.parser.names import SYNAPSE_NAMES
+
+    return frozenset(dir(BaseModel)) | SYNAPSE_NAMES
+
+
+class _Base:
+    def __contains__(self, name: object) -> bool:
+        return name in _base_attributes()
+
+
+_BASE_ATTRIBUTES = _Base()
+"""Attributes every protocol class has: pydantic's, and (on a synapse) bittensor.Synapse's."""
+
+
+@lru_cache(maxsize=32)
+def _protocol_classes(source: str) -> dict[str, frozenset[str]]:
+    """Each class of a generated protocol.py with the names its body defines (fields, methods)."""
+    classes: dict[str, frozenset[str]] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef) and {ast.unparse(b) for b in node.bases} & {"BaseModel", "bt.Synapse", "bt.StreamingSynapse"}:
+            fields = {
+                _FIELD + item.target.id for item in node.body
+                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name) and "ClassVar" not in ast.unparse(item.annotation)
+            }
+            classes[node.name] = frozenset(top_level(ast.Module(body=node.body, type_ignores=[]))) | fields
+    return classes
+
+
+_FIELD = " field:"
+"""Marks the pydantic fields among a class's names (a prefix no identifier has)."""
 
 
 @lru_cache(maxsize=32)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import keyword
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -26,6 +25,9 @@ from codegen.parser.names import (
     GENERATED_NAMES,
     PACKAGE_RE,
     SYNAPSE_NAMES,
+    TYPE_WORDS,
+    is_keyword,
+    reserved_route,
     snake_case,
 )
 
@@ -87,7 +89,7 @@ class Builder:
 
         if not PACKAGE_RE.fullmatch(name):
             report(f"{what} {name!r} is not a valid package name; use lowercase letters, digits and _, starting with a letter (e.g. `my_subnet`)")
-        elif keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        elif is_keyword(name):
             report(f"{what} {name!r} is a Python keyword, so it can't be imported; pick another name (e.g. `{name}_subnet`)")
         elif name in DENIED_PACKAGES:
             report(f"{what} {name!r} would shadow the `{name}` module; pick another name (e.g. `{name}_subnet`)")
@@ -96,7 +98,7 @@ class Builder:
         if not name.isidentifier() or not name.isascii():
             self.error(path, f"{what} {name!r} is not a valid Python identifier; use ASCII letters, digits and _, not starting with a digit")
             return False
-        if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        if is_keyword(name):
             self.error(path, f"{what} {name!r} is a Python keyword; rename it (e.g. `{name}_`)")
             return False
         return True
@@ -115,9 +117,11 @@ class Builder:
                     self.error(path, f"{what} {name!r} must start with an upper-case letter, like a Python class (e.g. {name[0].upper() + name[1:]!r})")
                     continue
                 derived = any(name.endswith(end) and name[: -len(end)] in self.schema.synapses for end in ("API", "Request", "Response"))
-                if name in GENERATED_NAMES or derived:  # <Synapse>API, and the bittensor 11 target's models
+                if what == "synapse" and reserved_route(name):
+                    self.error(path, reserved_route(name) or "")
+                elif name in GENERATED_NAMES or derived:  # <Synapse>API, and the bittensor 11 target's models
                     self.error(path, f"{what} name {name!r} clashes with a name the generated code defines; rename it")
-                elif name in t.SCALARS or name.lower() in {"list", "dict", "optional", "literal", "tensor", "union"}:
+                elif name in t.SCALARS or name.lower() in TYPE_WORDS:
                     self.error(path, f"{what} name {name!r} is a built-in type name; rename it")
                 elif name in BUILTINS:
                     self.error(path, f"{what} name {name!r} would shadow the Python builtin `{name}` in the generated code; rename it")
@@ -131,11 +135,11 @@ class Builder:
                     seen[lower] = (what, name, path)
         modules: dict[str, str] = {}
         for name in self.schema.synapses:
-            if not name.isidentifier() or keyword.iskeyword(name) or keyword.issoftkeyword(name):
+            if not name.isidentifier() or is_keyword(name):
                 continue  # reported above
             module = snake_case(name)
             path = ("synapses", name)
-            if keyword.iskeyword(module) or keyword.issoftkeyword(module):
+            if is_keyword(module):
                 self.error(path, f"synapse {name!r} would get the module name `{module}`, a Python keyword; rename it")
             elif module in modules and modules[module].lower() != name.lower():  # same-but-case: reported above
                 self.error(path, f"synapses {modules[module]!r} and {name!r} would both get the module name `{module}`; rename one")

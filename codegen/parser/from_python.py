@@ -18,14 +18,16 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from codegen.errors import InputError, Problem
-from codegen.load.python_source import PythonSource, Where, attribute_position, class_position
+from codegen.load.python_source import PythonSource, Where, attribute_position, class_position, display_path
 from codegen.load.yaml_source import Document, Path_
+from codegen.parser import defects, evidence, partial
 from codegen.parser import types as t
 from codegen.parser.build import Builder, result_type
 from codegen.parser.names import snake_case
@@ -38,13 +40,24 @@ from codegen.load.schema import SchemaDef
 Report = Callable[[str], None]
 
 
-def spec_from_python(source: PythonSource, subnet: str, rules: RoleRules | None = None, report: Report | None = None) -> SubnetSpec:
-    """Build the spec of ``source``'s synapses; ``report`` receives the inferred roles, one line each."""
-    protocol = read_protocol(source, subnet, rules or RoleRules())
+def spec_from_python(source: PythonSource, subnet: str, rules: RoleRules | None = None, report: Report | None = None, strict: bool = False) -> SubnetSpec:
+    """Build the spec of ``source``'s synapses; ``report`` receives the inferred roles, one line each.
+
+    A synapse that can't be generated is skipped (``spec.warnings`` says why, at the user's
+    source) and the others are generated; ``strict`` makes those warnings errors instead.
+    """
+    protocol = read_protocol(source, subnet, rules or RoleRules(), strict=strict)
     for line in protocol.notes:
         (report or (lambda _: None))(line)
-    schema = validate(protocol.document())
-    return PythonBuilder(protocol, schema).build()
+    while True:  # a later stage's problem costs its own synapse(s) only
+        try:
+            schema = validate(protocol.document())
+            spec = PythonBuilder(protocol, schema).build()
+        except InputError as exc:
+            partial.skip_for(protocol, exc, strict)
+            continue
+        spec.warnings = [str(w) for w in protocol.warnings]
+        return spec
 
 
 @dataclass
@@ -61,6 +74,7 @@ class Protocol:
     own_deserialize: dict[str, bool] = field(default_factory=dict)
     computed: set[str] = field(default_factory=set)  # synapses whose deserialize() computes its value
     notes: list[str] = field(default_factory=list)  # inferred roles, for stderr
+    warnings: list[Problem] = field(default_factory=list)  # skipped synapses and protocol defects (FILE:LINE:COL: warning: ...)
     caveats: list[str] = field(default_factory=list)  # what a YAML copy can't say
 
     def locate(self, path: Path_) -> Where:
@@ -108,15 +122,27 @@ class _Reader:
         base_fields = getattr(source.synapse_base, "model_fields", {})
         self.synapse_fields = set(base_fields) | {"required_hash_fields"}
         self.protocol = Protocol(source, {}, {("subnet",): Where("--subnet", 0, 0)}, {}, {}, {})
+        self.owner: Path_ | None = None  # ("synapses"|"models", NAME) being read: its problems cost it only
+        self.owned: dict[Path_, list[Problem]] = {}
+        self.defects: dict[str, list[Problem]] = {}  # synapse -> why bittensor 10 can't carry it
 
     def problem(self, where: Where | None, message: str) -> None:
         where = where or Where(self.source.file, 0, 0)
-        self.problems.append(Problem(where.file, where.line, where.col, message))
+        problem = Problem(where.file, where.line, where.col, message)
+        if self.owner is None:
+            self.problems.append(problem)
+        else:
+            self.owned.setdefault(self.owner, []).append(problem)
 
-    def read(self, subnet: str) -> Protocol:
+    def read(self, subnet: str, strict: bool = False) -> Protocol:
         p = self.protocol
-        synapses = {cls.__name__: self.synapse(cls) for cls in self.source.classes}
+        self.rules.evidence = evidence.for_source(self.source, self.rules.scan, self.synapse_fields)
+        synapses = {}
+        for cls in self.source.classes:
+            self.owner = ("synapses", cls.__name__)
+            synapses[cls.__name__] = self.synapse(cls)
         models = self.models()
+        self.owner = None
         p.enums = dict(self.types.enums)
         p.data = {"subnet": subnet}
         if doc := _doc(self.source.module):
@@ -133,7 +159,9 @@ class _Reader:
             self.problem(Where("--subnet", 0, 0), f"{subnet!r} is the name of your protocol's own package, which the generated package would shadow; pick another name")
         if self.problems:
             raise InputError(self.problems)
-        p.notes[:0] = self.source.skipped
+        p.notes[:0] = self.source.notes
+        p.warnings += self.source.skipped
+        partial.skip_owned(p, self.owned, strict, self.defects)
         return p
 
     def place(self, path: Path_, where: Where | None) -> None:
@@ -148,6 +176,9 @@ class _Reader:
         self.protocol.synapses[name] = cls
         self.place(("synapses", name), class_position(cls))
         own = [f for f in cls.model_fields if f not in self.synapse_fields]
+        for where, why in defects.find(cls, own):
+            w = where or Where(self.source.file, 0, 0)
+            self.defects.setdefault(name, []).append(Problem(w.file, w.line, w.col, why))
         deser = analyse_deserialize(cls, set(own))
         hashed = set(_hash_fields(cls))
         out: dict[str, Any] = {}
@@ -162,7 +193,7 @@ class _Reader:
             except ValueError as exc:
                 self.problem(where, f"field `{fname}`: {exc}")
                 continue
-            self.protocol.notes.append(f"{_at(where)}: {name}.{fname} -> {decision.role} ({decision.reason})")
+            self.protocol.notes.append(f"{decision.at or _at(where)}: {name}.{fname} -> {decision.role} ({decision.reason})")
             self.place(("synapses", name, decision.role, fname), where)
             entry = self.field(cls, fname, info, where, decision.role, hash=fname in hashed and decision.role == "request")
             if entry is not None:
@@ -230,7 +261,7 @@ class _Reader:
             self.problem(where, f"{what}: a response field needs a default (miners fill it, the caller doesn't); write `Optional[{show(info.annotation)}] = None`")
             return None
         if info.is_required():
-            problem = _header_problem(owner, name, info) if role == "request" else None
+            problem = defects.header_problem(owner, name, info) if role == "request" else None
             if problem:
                 self.problem(where, f"{what}: {problem}")
                 return None
@@ -238,7 +269,7 @@ class _Reader:
             self.problem(where, f"{what}: its default_factory raised, so its default can't be known; give a literal default")
             return None
         if default is None and not text.endswith("| None"):
-            if role == "request":
+            if role == "request" and owner not in self.protocol.synapses.values():
                 self.problem(where, f"{what}: annotated `{show(info.annotation)}` but defaults to None, and the API would send None explicitly, which pydantic rejects; annotate it `Optional[{show(info.annotation)}] = None`")
                 return None
             text += " | None"
@@ -268,6 +299,7 @@ class _Reader:
         while pending := [n for n in self.types.models if n not in done]:
             for name in pending:
                 done.add(name)
+                self.owner = ("models", name)
                 cls = self.types.models[name]
                 _resolve(cls)
                 self.protocol.models[name] = cls
@@ -292,9 +324,9 @@ class _Reader:
                 self.problem(Where("--role", 0, 0), f"`{synapse}` has no field `{name}`")
 
 
-def read_protocol(source: PythonSource, subnet: str, rules: RoleRules) -> Protocol:
-    """Read ``source``'s classes into schema data; InputError lists every field that can't be expressed."""
-    return _Reader(source, rules).read(subnet)
+def read_protocol(source: PythonSource, subnet: str, rules: RoleRules, strict: bool = False) -> Protocol:
+    """Read ``source``'s classes into schema data, skipping (with a warning) each synapse that can't be expressed."""
+    return _Reader(source, rules).read(subnet, strict)
 
 
 # ---- the builder, pointed at the user's classes -------------------------------
@@ -431,41 +463,6 @@ def _has_named(tp: Any) -> bool:
     if isinstance(tp, type) and issubclass(tp, (enum.Enum, BaseModel)):
         return True
     return any(_has_named(a) for a in get_args(tp))
-
-
-def _header_problem(cls: type, name: str, info: FieldInfo) -> str | None:
-    """Why bittensor can't carry this *required* field, or None if it can.
-
-    For each required field the dendrite puts `type(value)()` in a JSON header and
-    the axon rebuilds the synapse from those headers before reading the body, so
-    that empty value must validate (and be JSON).
-    """
-    fix = f"give it a default (e.g. `Optional[{show(info.annotation)}] = None` with `json_schema_extra={{\"apigen\": \"request\"}}`)"
-    tp = info.annotation
-    while get_origin(tp) is typing.Annotated:
-        tp = get_args(tp)[0]
-    if get_origin(tp) in (typing.Union, types.UnionType) and type(None) in get_args(tp):
-        return "it is Optional but has no default, so pydantic requires it, and bittensor drops None values from the headers the axon rebuilds the synapse from; give it a default: `= None`"
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return f"bittensor sends a required field's empty value `{tp.__name__}()` in the headers, which an enum can't make; {fix}"
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return f"bittensor sends a required field's empty value `{tp.__name__}()` in a JSON header, which a model can't be; {fix}"
-    origin = get_origin(tp) or tp
-    if origin is typing.Literal:
-        empty: Any = type(get_args(tp)[0])()
-    elif origin in (int, float, str, bool, list, dict):
-        empty = origin()
-    else:
-        return None
-    try:
-        assert issubclass(cls, BaseModel)
-        cls.__pydantic_validator__.validate_assignment(cls.model_construct(), name, empty)
-    except ValidationError as exc:
-        reason = exc.errors()[0]["msg"]
-        return f"bittensor sends a required field's empty value {empty!r} in the headers and the axon rebuilds the synapse from it, which fails here ({reason}), so every query would be rejected; {fix}"
-    except Exception:
-        return None
-    return None
 
 
 def _same_type(result: str | None, entry: Any) -> bool:

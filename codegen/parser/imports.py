@@ -35,3 +35,21 @@ def hook_imports(s: SynapseSpec) -> list[str]:
             elif isinstance(ref, t.TensorType):
                 names.add("Tensor")
     return sorted(names)
+
+
+def handler_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
+    """Names the default miner handler needs: the synapse, and what its response samples build."""
+    models = {m.name: m for m in spec.models}
+    names = {s.name}
+    pending = [f.type for f in s.response]
+    while pending:
+        for ref in pending.pop().walk():
+            if isinstance(ref, (t.EnumRef, t.ModelRef)) and ref.name not in names:
+                names.add(ref.name)
+                if ref.name in models:
+                    pending += [f.type for f in models[ref.name].fields if f.required]
+            elif isinstance(ref, t.TensorType):
+                names.add("to_tensor")
+    if s.stream is not None and any(isinstance(r, t.TensorType) for r in s.stream.field.type.walk()):
+        names.add("Tensor")  # the streamed pieces' annotation
+    return sorted(names)

@@ -4,10 +4,14 @@ Real protocols don't say, so the role is inferred from evidence, first rule that
 
 1. explicit: `--role SYNAPSE.FIELD=request|response` on the command line, else
    `Field(json_schema_extra={"apigen": "request"})` (or `"response"`) on the field;
-2. no default (pydantic requires it): request — the caller must give it;
-3. read in a `return` of the class's own `deserialize()`: response — it is the answer;
-4. default `None` or empty (`""`, `[]`, `{}`): response — miners fill it;
-5. any other default (`temperature: float = 0.7`): request — a parameter with a default.
+2. the subnet's own code (``evidence.py``): a validator building `Foo(a=...)` or setting
+   `synapse.a` before sending -> request; a miner's handler assigning `synapse.x` -> response;
+3. no default (pydantic requires it): request — the caller must give it;
+4. read in a `return` of the class's own `deserialize()`: response — it is the answer;
+5. frozen: request — only the caller sets it;
+6. default `None` or empty (`""`, `[]`, `{}`): response — miners fill it; but once
+   `deserialize()` names the answer, an empty `""`/`[]`/`{}` is a parameter left empty: request;
+7. any other default (`temperature: float = 0.7`): request — a parameter with a default.
 
 `deserialize()` is read with `ast`, never called.
 """
@@ -25,6 +29,8 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from codegen.load.python_source import method_node
+from codegen.parser.evidence import Evidence
+from codegen.parser.evidence import decide as decide_evidence
 
 Role = Literal["request", "response"]
 ROLES = ("request", "response")
@@ -103,6 +109,7 @@ def _return_annotation(owner: type) -> Any:
 class Decision:
     role: Role
     reason: str
+    at: str | None = None  # FILE:LINE of the code that shows the role, when code does
 
 
 @dataclass
@@ -110,6 +117,8 @@ class RoleRules:
     """Applies the rules above; ``overrides`` are the command line's `--role` choices."""
 
     overrides: dict[tuple[str, str], Role] = field(default_factory=dict)
+    scan: list[str] = field(default_factory=list)  # --scan DIR: more code to read for evidence
+    evidence: dict[tuple[str, str], list[Evidence]] = field(default_factory=dict)  # what the subnet's code shows
 
     def decide(self, synapse: str, name: str, info: FieldInfo, deser: Deserialize) -> Decision:
         if (synapse, name) in self.overrides:
@@ -117,12 +126,20 @@ class RoleRules:
         marker = marker_of(info)
         if marker is not None:
             return Decision(marker, f'json_schema_extra={{"{MARKER}": "{marker}"}}')
+        shown = decide_evidence(self.evidence.get((synapse, name), []))
+        if shown is not None and not (shown.role == "response" and info.is_required()):
+            return Decision(shown.role, shown.why, f"{shown.file}:{shown.line}")
+        # No code speaks: the class's own signals.
         if info.is_required():
             return Decision("request", "required (no default)")
         if name in deser.returned:
             return Decision("response", "returned by deserialize()")
+        if info.frozen:
+            return Decision("request", "frozen: set by the caller")
         default = default_of(info)
         if default is None or (isinstance(default, (str, list, dict, tuple)) and not default):
+            if deser.returned and default is not None:
+                return Decision("request", f"default {default!r}, and deserialize() names the answer: a parameter left empty")
             return Decision("response", f"default {default!r}: miners fill it")
         return Decision("request", f"default {_short(default)}: a parameter")
 

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from codegen.parser.types import Sample, TypeRef
+from codegen.parser.types import Sample, TensorType, TypeRef
 
 
 @dataclass
@@ -123,6 +123,12 @@ class SynapseSpec:
     def fields(self) -> list[FieldSpec]:
         return self.request + self.response
 
+    @property
+    def v10_bridge(self) -> bool:
+        """The bittensor 11 package speaks bittensor 10's wire for this synapse (_v10bridge.py): not for
+        streams or tensors, which bittensor 10 carries in forms of their own."""
+        return self.stream is None and not any(isinstance(ref, TensorType) for f in self.fields for ref in f.type.walk())
+
 
 @dataclass
 class SubnetSpec:
@@ -145,6 +151,8 @@ class SubnetSpec:
     # YAML input: synapse name -> digest of everything its spec was built from (see parser/memo.py);
     # the render cache keys each synapse's files by it. Empty when unknown.
     synapse_keys: dict[str, str] = field(default_factory=dict)
+    # Python input: `FILE:LINE:COL: warning: ...` lines (skipped synapses, protocol defects), for stderr.
+    warnings: list[str] = field(default_factory=list)
 
     @functools.cached_property
     def streams(self) -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from codegen.parser import types as t
 from codegen import targets
-from codegen.parser.imports import hook_imports, named_types, value_types
+from codegen.parser.imports import handler_imports, hook_imports, named_types, value_types
 from codegen.parser.spec import FieldSpec, SubnetSpec, SynapseSpec
 from codegen.targets import Target
 
@@ -79,6 +79,7 @@ def render(spec: SubnetSpec, target: Target | str = "10", reuse: Reuse | None = 
     files += [one(f"tests/{name}", f"tests/{name}.jinja") for name in target.test_modules]
     files += [RenderedFile(f"{pkg}/{path}", text) for path, text in target.data_files(spec).items()]
     files.append(RenderedFile(f"{pkg}/requirements.txt", requirements(spec, target)))
+    files.append(one("README.md", "README.md.jinja"))
     for s in spec.synapses:
         files.append(of_synapse(f"tests/test_{s.snake}.py", "tests/test_synapse.py.jinja", s))
         files.append(of_synapse(f"hooks/{s.snake}.py", "hooks/synapse.py.jinja", s, True))
@@ -135,6 +136,19 @@ def environment() -> "jinja2.Environment":
         new_synapse=new_synapse,
         format_as=lambda value, pattern: pattern.format(value),
         pytuple=lambda items: repr(tuple(items)),
+    )
+    from codegen.render import readme
+
+    env.filters.update(
+        md=readme.md,
+        md_code=readme.md_code,
+        md_fence=readme.md_fence,
+        md_comment=readme.md_comment,
+        field_rows=readme.field_rows,
+        aggregate_text=readme.aggregate_text,
+        readme_result_type=readme.result_type,
+        call_example=readme.call_example,
+        client_command=readme.client_command,
     )
     for major in targets.MAJORS:  # each target's own filters (the bt11_* ones), named apart
         env.filters.update(targets.get(major).filters)
@@ -240,24 +254,6 @@ def test_typing(s: SynapseSpec) -> list[str]:
     """`typing` names one synapse's test module needs."""
     types = [f.type for f in s.fields] + ([s.result_ref] if s.result_ref else [])
     return sorted(set(_typing_names(types)) | {"Any"})
-
-
-def handler_imports(s: SynapseSpec, spec: SubnetSpec) -> list[str]:
-    """Names the default miner handler needs: the synapse, and what its response samples build."""
-    models = {m.name: m for m in spec.models}
-    names = {s.name}
-    pending = [f.type for f in s.response]
-    while pending:
-        for ref in pending.pop().walk():
-            if isinstance(ref, (t.EnumRef, t.ModelRef)) and ref.name not in names:
-                names.add(ref.name)
-                if ref.name in models:
-                    pending += [f.type for f in models[ref.name].fields if f.required]
-            elif isinstance(ref, t.TensorType):
-                names.add("to_tensor")
-    if s.stream is not None and any(isinstance(r, t.TensorType) for r in s.stream.field.type.walk()):
-        names.add("Tensor")  # the streamed pieces' annotation
-    return sorted(names)
 
 
 def miner_imports(spec: SubnetSpec) -> list[str]:

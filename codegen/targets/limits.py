@@ -1,4 +1,4 @@
-"""How many bytes a well-behaved miner's answer can take on the wire (the bittensor 11 target).
+"""How many bytes a well-behaved miner's answer can take on the wire (both targets' clients).
 
 The generated client reads at most a bounded number of bytes from each miner. Where
 the schema bounds every response field (`max_length` on strings, bytes and lists,
@@ -77,3 +77,18 @@ def _bound(typ: t.TypeRef, c: dict[str, Any], models: dict[str, list[FieldSpec]]
         size = math.prod(d for d in typ.shape if d is not None) * _ITEMSIZE[typ.dtype]
         return 64 + 21 * len(typ.shape) + 4 * math.ceil(size / 3)
     return None  # any, dict[str, T] (keys of any length)
+
+
+DEFAULT_MAX_BODY = 4 * 1024 * 1024
+"""The miner's limit on a request body the schema does not bound: 4 MiB (413 above it, unread)."""
+
+MIN_MAX_BODY = 64 * 1024
+"""The smallest request limit a route gets, however small its request: 64 KiB."""
+
+
+def max_request_bytes(s: SynapseSpec, spec: SubnetSpec) -> int:
+    """The generated miner's request-size limit for `s`: from the schema's bounds, else DEFAULT_MAX_BODY."""
+    bound = _object_bound(s.request, {m.name: m.fields for m in spec.models}, set())
+    if bound is None:
+        return DEFAULT_MAX_BODY
+    return max(MIN_MAX_BODY, 2 * bound + 4096)  # twice the compact size: room for indented JSON

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from codegen.parser import types as t
-from codegen.parser.spec import FieldSpec, SubnetSpec
+from codegen.parser.spec import FieldSpec, SubnetSpec, SynapseSpec
 
 _SIZE_KEYS = {"array": ("minItems", "maxItems"), "object": ("minProperties", "maxProperties")}
 _BOUNDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum", "le": "maximum"}
@@ -24,29 +24,41 @@ def openapi_json(spec: SubnetSpec) -> str:
 
 
 def document(spec: SubnetSpec) -> dict[str, Any]:
+    from codegen.parser.imports import named_types
+
     schemas: dict[str, Any] = {}
+    # Only the enums and models some route uses, as the miner app's own document has them.
+    used = {name for s in spec.synapses for name in named_types(s, spec)}
     for e in spec.enums:
+        if e.name not in used:
+            continue
         values = [ast.literal_eval(value) for _, value in e.members]
         schemas[e.name] = {"title": e.name, "enum": values, "type": "integer" if e.base.endswith("IntEnum") else "string"}
     for m in spec.models:
-        schemas[m.name] = _object(m.name, m.description, m.fields, strict=True)
+        if m.name in used:
+            schemas[m.name] = _object(m.name, m.description, m.fields, strict=True)
     paths: dict[str, Any] = {}
     for s in spec.synapses:
         schemas[f"{s.name}Request"] = _object(f"{s.name}Request", s.description, s.request, strict=True)
-        answer = _object(f"{s.name}Response", None, s.response, strict=False)
-        if s.stream is None:
-            schemas[f"{s.name}Response"] = answer
+        schemas[f"{s.name}Response"] = _object(f"{s.name}Response", None, s.response, strict=False)
         paths[f"/{s.name}"] = {
             "post": {
                 "operationId": s.name,
                 "summary": s.description or s.name,
-                "description": "Signed with btauth/1 (bittensor.http_auth) for the miner's hotkey.",
+                "description": "Signed with btauth/1 (bittensor.http_auth) for the miner's hotkey. "
+                "What the headers decide (version, receiver, freshness, signature shape, blacklist) is decided before the body is read.",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{s.name}Request"}}}},
                 "responses": {
-                    "200": _answer(s.name, answer if s.stream else None),
+                    "200": _events(s) if s.stream else {
+                        "description": "The miner's answer",
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{s.name}Response"}}},
+                    },
                     "401": {"description": "Bad signature, stale or replayed request"},
                     "403": {"description": "Signed for another receiver, or caller blacklisted"},
+                    "408": {"description": "The body did not arrive within the miner's body timeout"},
+                    "413": {"description": "The body is over the route's size limit (refused without reading it)"},
                     "422": {"description": "The body doesn't fit the request model"},
+                    "503": {"description": "The miner is busy, or its shared nonce store is unreachable"},
                 },
             }
         }
@@ -58,17 +70,35 @@ def document(spec: SubnetSpec) -> dict[str, Any]:
     }
 
 
-def _answer(name: str, streamed: dict[str, Any] | None) -> dict[str, Any]:
-    """The 200 answer: the response model, or for a streaming synapse its event stream."""
-    if streamed is None:
-        return {"description": "The miner's answer", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}Response"}}}}
+def _events(s: SynapseSpec) -> dict[str, Any]:
+    """A streaming synapse's 200: server-sent events, each described as an item (OpenAPI 3.2's `itemSchema`)."""
+    assert s.stream is not None
+    streamed = s.stream.field.type.non_null()
+    piece = streamed.item.json_schema() if isinstance(streamed, t.ListType) else streamed.json_schema()
+
+    def event(name: str, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["event", "data"],
+            "properties": {"event": {"const": name}, "data": {"contentMediaType": "application/json", "contentSchema": data}},
+        }
+
     return {
         "description": (
-            f"Server-sent events: `event: chunk` per piece (`data:` the piece as JSON), then `event: final` (`data:` the other "
-            f"fields of {name}Response as a JSON object), or `event: error` (`data:` a JSON string) when the miner fails mid-stream."
+            f"Server-sent events: `event: chunk` per piece of `{s.stream.field.name}` as the miner produces it "
+            "(`data:` the piece as JSON), then `event: final` (`data:` the other response fields, a JSON object), "
+            "or `event: error` (`data:` a JSON string) when the miner fails mid-stream."
         ),
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
-        "x-response-fields": streamed,
+        "content": {
+            "text/event-stream": {
+                "schema": {"type": "string"},
+                "itemSchema": {"oneOf": [
+                    event("chunk", piece),
+                    event("final", {"$ref": f"#/components/schemas/{s.name}Response"}),
+                    event("error", {"type": "string"}),
+                ]},
+            }
+        },
     }
 
 

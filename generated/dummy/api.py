@@ -3,13 +3,13 @@
 """Typed `SubnetsAPI` classes for the `dummy` subnet: one per synapse."""
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 import bittensor as bt
 from bittensor.utils.subnets import SubnetsAPI
 from bittensor_wallet import Wallet
 
-from . import _aggregate
+from . import _aggregate, _dendrite
 from .hooks import dummy as dummy_hooks
 
 from .protocol import Dummy
@@ -25,16 +25,32 @@ async def _query(
     axons: AxonTarget | Sequence[AxonTarget],
     synapse: _S,
     timeout: float,
+    shape: _dendrite.Shape,
+    max_answer_bytes: int | None,
 ) -> list[_S]:
     """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
-    targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-    responses = await api.dendrite(
-        axons=targets,
-        synapse=synapse,
-        deserialize=False,
-        timeout=timeout,
-    )
+    targets = _targets(axons)
+    dendrite = api.dendrite
+    if isinstance(dendrite, _dendrite.Dendrite):
+        responses = await dendrite.query_axons(
+            targets,
+            synapse,
+            timeout=timeout,
+            shape=shape,
+            max_answer_bytes=max_answer_bytes,
+        )
+    else:  # a dendrite you set yourself
+        responses = await dendrite(
+            axons=targets,
+            synapse=synapse,
+            deserialize=False,
+            timeout=timeout,
+        )
     return _aggregate.attribute(targets, responses, type(synapse))
+
+
+def _targets(axons: AxonTarget | Sequence[AxonTarget]) -> list[AxonTarget]:
+    return [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
 
 
 class DummyAPI(SubnetsAPI):
@@ -47,8 +63,33 @@ class DummyAPI(SubnetsAPI):
         result = await DummyAPI(wallet)(axons=axons, dummy_input=...)
     """
 
-    def __init__(self, wallet: Wallet) -> None:
-        super().__init__(wallet)
+    shape: ClassVar[_dendrite.Shape] = _dendrite.Shape(
+        fields=("dummy_output",),
+        max_bytes=12752,
+    )
+    """What an answer may hold: its response fields, and their size limit in bytes (from the schema, else the default)."""
+
+    def __init__(
+        self,
+        wallet: Wallet,
+        *,
+        external_ip: str | None = None,
+        max_answer_bytes: int | None = None,
+    ) -> None:
+        """Args:
+        wallet: The wallet whose hotkey signs the queries.
+        external_ip: This machine's public IP as sent to miners. None: looked up
+            at the first call to a public axon, never for loopback or private ones.
+        max_answer_bytes: The most bytes of response fields read from one miner's
+            answer (None: `shape.max_bytes`).
+        """
+        # Not SubnetsAPI.__init__: its bt.Dendrite looks the public IP up at once.
+        self.wallet = wallet
+        self.dendrite: _dendrite.Dendrite = _dendrite.Dendrite(
+            wallet,
+            external_ip=external_ip,
+            max_answer_bytes=max_answer_bytes,
+        )
 
     def prepare_synapse(
         self,
@@ -74,13 +115,41 @@ class DummyAPI(SubnetsAPI):
         result = _aggregate.collect_all(found)
         return dummy_hooks.postprocess(result)
 
+    async def query_synapse(
+        self,
+        synapse: Dummy,
+        *,
+        axons: AxonTarget | Sequence[AxonTarget],
+        timeout: float = 12.0,
+        max_answer_bytes: int | None = None,
+    ) -> list[Dummy]:
+        """Send an already prepared `Dummy` to `axons`: every miner's answer, failed ones included, in order.
+
+        A failed miner's `dendrite.status_code` is not 200 and its `status_message`
+        says why (413: answer too large; 422: malformed, or carrying nothing).
+        """
+        return await _query(self, axons, synapse, timeout, self.shape, max_answer_bytes)
+
     async def __call__(
         self,
         *,
         axons: AxonTarget | Sequence[AxonTarget],
         dummy_input: int,
         timeout: float = 12.0,
+        max_answer_bytes: int | None = None,
     ) -> list[int]:
-        """Send `Dummy` to `axons` and return the combined answers."""
+        """Send `Dummy` to `axons` and return the combined answers.
+
+        Failed miners (silent, slow, refused, over `max_answer_bytes`, malformed,
+        empty) are left out; nothing a miner sends makes this raise. It returns
+        within `timeout` plus `_dendrite.MARGIN` seconds.
+        """
         synapse = self.prepare_synapse(dummy_input=dummy_input)
-        return self.process_responses(await _query(self, axons, synapse, timeout))
+        return self.process_responses(
+            await self.query_synapse(
+                synapse,
+                axons=axons,
+                timeout=timeout,
+                max_answer_bytes=max_answer_bytes,
+            ),
+        )

@@ -3,13 +3,13 @@
 """Typed `SubnetsAPI` classes for the `embedding` subnet: one per synapse."""
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 import bittensor as bt
 from bittensor.utils.subnets import SubnetsAPI
 from bittensor_wallet import Wallet
 
-from . import _aggregate
+from . import _aggregate, _dendrite
 from .hooks import embed_text as embed_text_hooks, embed_image as embed_image_hooks
 
 from .protocol import EmbedImage, EmbedText, Tensor, TensorOf, to_tensor
@@ -25,16 +25,32 @@ async def _query(
     axons: AxonTarget | Sequence[AxonTarget],
     synapse: _S,
     timeout: float,
+    shape: _dendrite.Shape,
+    max_answer_bytes: int | None,
 ) -> list[_S]:
     """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
-    targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-    responses = await api.dendrite(
-        axons=targets,
-        synapse=synapse,
-        deserialize=False,
-        timeout=timeout,
-    )
+    targets = _targets(axons)
+    dendrite = api.dendrite
+    if isinstance(dendrite, _dendrite.Dendrite):
+        responses = await dendrite.query_axons(
+            targets,
+            synapse,
+            timeout=timeout,
+            shape=shape,
+            max_answer_bytes=max_answer_bytes,
+        )
+    else:  # a dendrite you set yourself
+        responses = await dendrite(
+            axons=targets,
+            synapse=synapse,
+            deserialize=False,
+            timeout=timeout,
+        )
     return _aggregate.attribute(targets, responses, type(synapse))
+
+
+def _targets(axons: AxonTarget | Sequence[AxonTarget]) -> list[AxonTarget]:
+    return [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
 
 
 class EmbedTextAPI(SubnetsAPI):
@@ -47,8 +63,33 @@ class EmbedTextAPI(SubnetsAPI):
         result = await EmbedTextAPI(wallet)(axons=axons, texts=...)
     """
 
-    def __init__(self, wallet: Wallet) -> None:
-        super().__init__(wallet)
+    shape: ClassVar[_dendrite.Shape] = _dendrite.Shape(
+        fields=("embeddings",),
+        max_bytes=8388608,
+    )
+    """What an answer may hold: its response fields, and their size limit in bytes (from the schema, else the default)."""
+
+    def __init__(
+        self,
+        wallet: Wallet,
+        *,
+        external_ip: str | None = None,
+        max_answer_bytes: int | None = None,
+    ) -> None:
+        """Args:
+        wallet: The wallet whose hotkey signs the queries.
+        external_ip: This machine's public IP as sent to miners. None: looked up
+            at the first call to a public axon, never for loopback or private ones.
+        max_answer_bytes: The most bytes of response fields read from one miner's
+            answer (None: `shape.max_bytes`).
+        """
+        # Not SubnetsAPI.__init__: its bt.Dendrite looks the public IP up at once.
+        self.wallet = wallet
+        self.dendrite: _dendrite.Dendrite = _dendrite.Dendrite(
+            wallet,
+            external_ip=external_ip,
+            max_answer_bytes=max_answer_bytes,
+        )
 
     def prepare_synapse(
         self,
@@ -74,16 +115,44 @@ class EmbedTextAPI(SubnetsAPI):
         result = _aggregate.by_hotkey(found)
         return embed_text_hooks.postprocess(result)
 
+    async def query_synapse(
+        self,
+        synapse: EmbedText,
+        *,
+        axons: AxonTarget | Sequence[AxonTarget],
+        timeout: float = 20.0,
+        max_answer_bytes: int | None = None,
+    ) -> list[EmbedText]:
+        """Send an already prepared `EmbedText` to `axons`: every miner's answer, failed ones included, in order.
+
+        A failed miner's `dendrite.status_code` is not 200 and its `status_message`
+        says why (413: answer too large; 422: malformed, or carrying nothing).
+        """
+        return await _query(self, axons, synapse, timeout, self.shape, max_answer_bytes)
+
     async def __call__(
         self,
         *,
         axons: AxonTarget | Sequence[AxonTarget],
         texts: list[str],
         timeout: float = 20.0,
+        max_answer_bytes: int | None = None,
     ) -> dict[str, Tensor]:
-        """Send `EmbedText` to `axons` and return the combined answers."""
+        """Send `EmbedText` to `axons` and return the combined answers.
+
+        Failed miners (silent, slow, refused, over `max_answer_bytes`, malformed,
+        empty) are left out; nothing a miner sends makes this raise. It returns
+        within `timeout` plus `_dendrite.MARGIN` seconds.
+        """
         synapse = self.prepare_synapse(texts=texts)
-        return self.process_responses(await _query(self, axons, synapse, timeout))
+        return self.process_responses(
+            await self.query_synapse(
+                synapse,
+                axons=axons,
+                timeout=timeout,
+                max_answer_bytes=max_answer_bytes,
+            ),
+        )
 
 
 class EmbedImageAPI(SubnetsAPI):
@@ -96,8 +165,33 @@ class EmbedImageAPI(SubnetsAPI):
         result = await EmbedImageAPI(wallet)(axons=axons, image=...)
     """
 
-    def __init__(self, wallet: Wallet) -> None:
-        super().__init__(wallet)
+    shape: ClassVar[_dendrite.Shape] = _dendrite.Shape(
+        fields=("embedding",),
+        max_bytes=4384,
+    )
+    """What an answer may hold: its response fields, and their size limit in bytes (from the schema, else the default)."""
+
+    def __init__(
+        self,
+        wallet: Wallet,
+        *,
+        external_ip: str | None = None,
+        max_answer_bytes: int | None = None,
+    ) -> None:
+        """Args:
+        wallet: The wallet whose hotkey signs the queries.
+        external_ip: This machine's public IP as sent to miners. None: looked up
+            at the first call to a public axon, never for loopback or private ones.
+        max_answer_bytes: The most bytes of response fields read from one miner's
+            answer (None: `shape.max_bytes`).
+        """
+        # Not SubnetsAPI.__init__: its bt.Dendrite looks the public IP up at once.
+        self.wallet = wallet
+        self.dendrite: _dendrite.Dendrite = _dendrite.Dendrite(
+            wallet,
+            external_ip=external_ip,
+            max_answer_bytes=max_answer_bytes,
+        )
 
     def prepare_synapse(
         self,
@@ -123,13 +217,41 @@ class EmbedImageAPI(SubnetsAPI):
         result = _aggregate.by_hotkey(found)
         return embed_image_hooks.postprocess(result)
 
+    async def query_synapse(
+        self,
+        synapse: EmbedImage,
+        *,
+        axons: AxonTarget | Sequence[AxonTarget],
+        timeout: float = 20.0,
+        max_answer_bytes: int | None = None,
+    ) -> list[EmbedImage]:
+        """Send an already prepared `EmbedImage` to `axons`: every miner's answer, failed ones included, in order.
+
+        A failed miner's `dendrite.status_code` is not 200 and its `status_message`
+        says why (413: answer too large; 422: malformed, or carrying nothing).
+        """
+        return await _query(self, axons, synapse, timeout, self.shape, max_answer_bytes)
+
     async def __call__(
         self,
         *,
         axons: AxonTarget | Sequence[AxonTarget],
         image: Tensor,
         timeout: float = 20.0,
+        max_answer_bytes: int | None = None,
     ) -> dict[str, Tensor]:
-        """Send `EmbedImage` to `axons` and return the combined answers."""
+        """Send `EmbedImage` to `axons` and return the combined answers.
+
+        Failed miners (silent, slow, refused, over `max_answer_bytes`, malformed,
+        empty) are left out; nothing a miner sends makes this raise. It returns
+        within `timeout` plus `_dendrite.MARGIN` seconds.
+        """
         synapse = self.prepare_synapse(image=image)
-        return self.process_responses(await _query(self, axons, synapse, timeout))
+        return self.process_responses(
+            await self.query_synapse(
+                synapse,
+                axons=axons,
+                timeout=timeout,
+                max_answer_bytes=max_answer_bytes,
+            ),
+        )

@@ -3,13 +3,13 @@
 """Typed `SubnetsAPI` classes for the `prediction` subnet: one per synapse."""
 
 from collections.abc import Sequence
-from typing import Literal, TypeVar
+from typing import ClassVar, Literal, TypeVar
 
 import bittensor as bt
 from bittensor.utils.subnets import SubnetsAPI
 from bittensor_wallet import Wallet
 
-from . import _aggregate
+from . import _aggregate, _dendrite
 from .hooks import forecast as forecast_hooks, price_point as price_point_hooks
 
 from .protocol import Forecast, PricePoint
@@ -25,16 +25,32 @@ async def _query(
     axons: AxonTarget | Sequence[AxonTarget],
     synapse: _S,
     timeout: float,
+    shape: _dendrite.Shape,
+    max_answer_bytes: int | None,
 ) -> list[_S]:
     """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
-    targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-    responses = await api.dendrite(
-        axons=targets,
-        synapse=synapse,
-        deserialize=False,
-        timeout=timeout,
-    )
+    targets = _targets(axons)
+    dendrite = api.dendrite
+    if isinstance(dendrite, _dendrite.Dendrite):
+        responses = await dendrite.query_axons(
+            targets,
+            synapse,
+            timeout=timeout,
+            shape=shape,
+            max_answer_bytes=max_answer_bytes,
+        )
+    else:  # a dendrite you set yourself
+        responses = await dendrite(
+            axons=targets,
+            synapse=synapse,
+            deserialize=False,
+            timeout=timeout,
+        )
     return _aggregate.attribute(targets, responses, type(synapse))
+
+
+def _targets(axons: AxonTarget | Sequence[AxonTarget]) -> list[AxonTarget]:
+    return [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
 
 
 class ForecastAPI(SubnetsAPI):
@@ -47,8 +63,33 @@ class ForecastAPI(SubnetsAPI):
         result = await ForecastAPI(wallet)(axons=axons, asset=...)
     """
 
-    def __init__(self, wallet: Wallet) -> None:
-        super().__init__(wallet)
+    shape: ClassVar[_dendrite.Shape] = _dendrite.Shape(
+        fields=("direction",),
+        max_bytes=4138,
+    )
+    """What an answer may hold: its response fields, and their size limit in bytes (from the schema, else the default)."""
+
+    def __init__(
+        self,
+        wallet: Wallet,
+        *,
+        external_ip: str | None = None,
+        max_answer_bytes: int | None = None,
+    ) -> None:
+        """Args:
+        wallet: The wallet whose hotkey signs the queries.
+        external_ip: This machine's public IP as sent to miners. None: looked up
+            at the first call to a public axon, never for loopback or private ones.
+        max_answer_bytes: The most bytes of response fields read from one miner's
+            answer (None: `shape.max_bytes`).
+        """
+        # Not SubnetsAPI.__init__: its bt.Dendrite looks the public IP up at once.
+        self.wallet = wallet
+        self.dendrite: _dendrite.Dendrite = _dendrite.Dendrite(
+            wallet,
+            external_ip=external_ip,
+            max_answer_bytes=max_answer_bytes,
+        )
 
     def prepare_synapse(
         self,
@@ -78,6 +119,21 @@ class ForecastAPI(SubnetsAPI):
         result = _aggregate.majority(found)
         return forecast_hooks.postprocess(result)
 
+    async def query_synapse(
+        self,
+        synapse: Forecast,
+        *,
+        axons: AxonTarget | Sequence[AxonTarget],
+        timeout: float = 10.0,
+        max_answer_bytes: int | None = None,
+    ) -> list[Forecast]:
+        """Send an already prepared `Forecast` to `axons`: every miner's answer, failed ones included, in order.
+
+        A failed miner's `dendrite.status_code` is not 200 and its `status_message`
+        says why (413: answer too large; 422: malformed, or carrying nothing).
+        """
+        return await _query(self, axons, synapse, timeout, self.shape, max_answer_bytes)
+
     async def __call__(
         self,
         *,
@@ -85,10 +141,23 @@ class ForecastAPI(SubnetsAPI):
         asset: Literal["BTC", "ETH", "TAO"],
         horizon_minutes: Literal[5, 15, 60] = 15,
         timeout: float = 10.0,
+        max_answer_bytes: int | None = None,
     ) -> Literal["up", "down", "flat"] | None:
-        """Send `Forecast` to `axons` and return the combined answers."""
+        """Send `Forecast` to `axons` and return the combined answers.
+
+        Failed miners (silent, slow, refused, over `max_answer_bytes`, malformed,
+        empty) are left out; nothing a miner sends makes this raise. It returns
+        within `timeout` plus `_dendrite.MARGIN` seconds.
+        """
         synapse = self.prepare_synapse(asset=asset, horizon_minutes=horizon_minutes)
-        return self.process_responses(await _query(self, axons, synapse, timeout))
+        return self.process_responses(
+            await self.query_synapse(
+                synapse,
+                axons=axons,
+                timeout=timeout,
+                max_answer_bytes=max_answer_bytes,
+            ),
+        )
 
 
 class PricePointAPI(SubnetsAPI):
@@ -101,8 +170,33 @@ class PricePointAPI(SubnetsAPI):
         result = await PricePointAPI(wallet)(axons=axons, asset=..., at=...)
     """
 
-    def __init__(self, wallet: Wallet) -> None:
-        super().__init__(wallet)
+    shape: ClassVar[_dendrite.Shape] = _dendrite.Shape(
+        fields=("price", "confidence"),
+        max_bytes=4274,
+    )
+    """What an answer may hold: its response fields, and their size limit in bytes (from the schema, else the default)."""
+
+    def __init__(
+        self,
+        wallet: Wallet,
+        *,
+        external_ip: str | None = None,
+        max_answer_bytes: int | None = None,
+    ) -> None:
+        """Args:
+        wallet: The wallet whose hotkey signs the queries.
+        external_ip: This machine's public IP as sent to miners. None: looked up
+            at the first call to a public axon, never for loopback or private ones.
+        max_answer_bytes: The most bytes of response fields read from one miner's
+            answer (None: `shape.max_bytes`).
+        """
+        # Not SubnetsAPI.__init__: its bt.Dendrite looks the public IP up at once.
+        self.wallet = wallet
+        self.dendrite: _dendrite.Dendrite = _dendrite.Dendrite(
+            wallet,
+            external_ip=external_ip,
+            max_answer_bytes=max_answer_bytes,
+        )
 
     def prepare_synapse(
         self,
@@ -130,6 +224,21 @@ class PricePointAPI(SubnetsAPI):
         result = _aggregate.by_hotkey(found)
         return price_point_hooks.postprocess(result)
 
+    async def query_synapse(
+        self,
+        synapse: PricePoint,
+        *,
+        axons: AxonTarget | Sequence[AxonTarget],
+        timeout: float = 10.0,
+        max_answer_bytes: int | None = None,
+    ) -> list[PricePoint]:
+        """Send an already prepared `PricePoint` to `axons`: every miner's answer, failed ones included, in order.
+
+        A failed miner's `dendrite.status_code` is not 200 and its `status_message`
+        says why (413: answer too large; 422: malformed, or carrying nothing).
+        """
+        return await _query(self, axons, synapse, timeout, self.shape, max_answer_bytes)
+
     async def __call__(
         self,
         *,
@@ -137,7 +246,20 @@ class PricePointAPI(SubnetsAPI):
         asset: Literal["BTC", "ETH", "TAO"],
         at: int,
         timeout: float = 10.0,
+        max_answer_bytes: int | None = None,
     ) -> dict[str, float]:
-        """Send `PricePoint` to `axons` and return the combined answers."""
+        """Send `PricePoint` to `axons` and return the combined answers.
+
+        Failed miners (silent, slow, refused, over `max_answer_bytes`, malformed,
+        empty) are left out; nothing a miner sends makes this raise. It returns
+        within `timeout` plus `_dendrite.MARGIN` seconds.
+        """
         synapse = self.prepare_synapse(asset=asset, at=at)
-        return self.process_responses(await _query(self, axons, synapse, timeout))
+        return self.process_responses(
+            await self.query_synapse(
+                synapse,
+                axons=axons,
+                timeout=timeout,
+                max_answer_bytes=max_answer_bytes,
+            ),
+        )

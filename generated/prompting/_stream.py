@@ -20,6 +20,8 @@ from aiohttp import ClientResponse
 from pydantic import TypeAdapter
 from starlette.types import Send
 
+from . import _dendrite
+
 S = TypeVar("S", bound=bt.StreamingSynapse)
 C = TypeVar("C")
 R = TypeVar("R")
@@ -108,15 +110,25 @@ async def receive(
 
 
 async def _lines(response: ClientResponse) -> AsyncIterator[bytes]:
-    """Complete lines of the body as they arrive, however the network splits them."""
+    """Complete lines of the body as they arrive, however the network splits them.
+
+    The buffer holds at most the answer's limit (`_dendrite.CappedResponse`), or
+    `_dendrite.DEFAULT_MAX_ANSWER_BYTES` for a plain response: a line that never
+    ends is a failed miner, not a growing buffer.
+    """
+    limit = getattr(response, "limit", _dendrite.DEFAULT_MAX_ANSWER_BYTES)
     buffer = bytearray()
     async for data in response.content.iter_any():
+        scanned = len(buffer)  # only the new bytes can hold a line's end
         buffer += data
-        while (end := buffer.find(b"\n")) >= 0:
+        while (end := buffer.find(b"\n", scanned)) >= 0:
             line = bytes(buffer[:end])
             del buffer[: end + 1]
+            scanned = 0
             if line.strip():
                 yield line
+        if len(buffer) > limit:
+            raise _dendrite.AnswerTooLarge(f"a line over the limit of {limit} bytes")
     if buffer.strip():
         yield bytes(buffer)
 
@@ -147,17 +159,22 @@ class Stream(Generic[S, C, R]):
 
     def __init__(
         self,
-        dendrite: bt.Dendrite,
+        dendrite: _dendrite.Dendrite,
         axons: Sequence[AxonTarget],
         synapse: S,
         timeout: float,
         finish: Callable[[list[S]], R],
+        *,
+        shape: _dendrite.Shape = _dendrite.ANY,
+        max_answer_bytes: int | None = None,
     ) -> None:
         self._dendrite = dendrite
         self._axons = list(axons)
         self._synapse = synapse
         self._timeout = timeout
         self._finish = finish
+        self._shape = shape
+        self._max_answer_bytes = max_answer_bytes
         self._started = False
         self._responses: list[S] | None = None
         self._result: R | None = None
@@ -184,12 +201,12 @@ class Stream(Generic[S, C, R]):
 
     async def _chunks(self) -> AsyncIterator[Chunk[C]]:
         kind = type(self._synapse)
-        generators: list[AsyncIterator[Any]] = await self._dendrite(
-            axons=self._axons,
-            synapse=self._synapse,
-            deserialize=False,
-            streaming=True,
+        generators = await self._dendrite.stream_axons(
+            self._axons,
+            self._synapse,
             timeout=self._timeout,
+            shape=self._shape,
+            max_answer_bytes=self._max_answer_bytes,
         )
         queue: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()
         finals: list[S | None] = [None] * len(generators)

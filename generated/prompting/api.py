@@ -3,13 +3,13 @@
 """Typed `SubnetsAPI` classes for the `prompting` subnet: one per synapse."""
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 import bittensor as bt
 from bittensor.utils.subnets import SubnetsAPI
 from bittensor_wallet import Wallet
 
-from . import _aggregate, _stream
+from . import _aggregate, _dendrite, _stream
 from .hooks import prompt as prompt_hooks
 
 from .protocol import Message, Prompt, Role
@@ -25,16 +25,32 @@ async def _query(
     axons: AxonTarget | Sequence[AxonTarget],
     synapse: _S,
     timeout: float,
+    shape: _dendrite.Shape,
+    max_answer_bytes: int | None,
 ) -> list[_S]:
     """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
-    targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-    responses = await api.dendrite(
-        axons=targets,
-        synapse=synapse,
-        deserialize=False,
-        timeout=timeout,
-    )
+    targets = _targets(axons)
+    dendrite = api.dendrite
+    if isinstance(dendrite, _dendrite.Dendrite):
+        responses = await dendrite.query_axons(
+            targets,
+            synapse,
+            timeout=timeout,
+            shape=shape,
+            max_answer_bytes=max_answer_bytes,
+        )
+    else:  # a dendrite you set yourself
+        responses = await dendrite(
+            axons=targets,
+            synapse=synapse,
+            deserialize=False,
+            timeout=timeout,
+        )
     return _aggregate.attribute(targets, responses, type(synapse))
+
+
+def _targets(axons: AxonTarget | Sequence[AxonTarget]) -> list[AxonTarget]:
+    return [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
 
 
 class PromptAPI(SubnetsAPI):
@@ -47,8 +63,33 @@ class PromptAPI(SubnetsAPI):
         result = await PromptAPI(wallet)(axons=axons, messages=...)
     """
 
-    def __init__(self, wallet: Wallet) -> None:
-        super().__init__(wallet)
+    shape: ClassVar[_dendrite.Shape] = _dendrite.Shape(
+        fields=("completion", "model"),
+        max_bytes=8388608,
+    )
+    """What an answer may hold: its response fields, and their size limit in bytes (from the schema, else the default)."""
+
+    def __init__(
+        self,
+        wallet: Wallet,
+        *,
+        external_ip: str | None = None,
+        max_answer_bytes: int | None = None,
+    ) -> None:
+        """Args:
+        wallet: The wallet whose hotkey signs the queries.
+        external_ip: This machine's public IP as sent to miners. None: looked up
+            at the first call to a public axon, never for loopback or private ones.
+        max_answer_bytes: The most bytes of response fields read from one miner's
+            answer (None: `shape.max_bytes`).
+        """
+        # Not SubnetsAPI.__init__: its bt.Dendrite looks the public IP up at once.
+        self.wallet = wallet
+        self.dendrite: _dendrite.Dendrite = _dendrite.Dendrite(
+            wallet,
+            external_ip=external_ip,
+            max_answer_bytes=max_answer_bytes,
+        )
 
     def prepare_synapse(
         self,
@@ -94,6 +135,7 @@ class PromptAPI(SubnetsAPI):
         temperature: float = 0.7,
         seed: int | None = None,
         timeout: float = 30.0,
+        max_answer_bytes: int | None = None,
     ) -> _stream.Stream[Prompt, str, dict[str, str]]:
         """Send `Prompt` to `axons`; iterate the stream for each miner's pieces of `completion` as they arrive.
 
@@ -110,7 +152,12 @@ class PromptAPI(SubnetsAPI):
             temperature=temperature,
             seed=seed,
         )
-        return self.stream_synapse(synapse, axons=axons, timeout=timeout)
+        return self.stream_synapse(
+            synapse,
+            axons=axons,
+            timeout=timeout,
+            max_answer_bytes=max_answer_bytes,
+        )
 
     def stream_synapse(
         self,
@@ -118,15 +165,17 @@ class PromptAPI(SubnetsAPI):
         *,
         axons: AxonTarget | Sequence[AxonTarget],
         timeout: float = 30.0,
+        max_answer_bytes: int | None = None,
     ) -> _stream.Stream[Prompt, str, dict[str, str]]:
         """Stream an already prepared `Prompt` to `axons` (see `stream`)."""
-        targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
         return _stream.Stream(
             self.dendrite,
-            targets,
+            _targets(axons),
             synapse,
             timeout,
             self.process_responses,
+            shape=self.shape,
+            max_answer_bytes=max_answer_bytes,
         )
 
     async def __call__(
@@ -138,15 +187,26 @@ class PromptAPI(SubnetsAPI):
         temperature: float = 0.7,
         seed: int | None = None,
         timeout: float = 30.0,
+        max_answer_bytes: int | None = None,
     ) -> dict[str, str]:
-        """Send `Prompt` to `axons` and return the combined answers."""
+        """Send `Prompt` to `axons` and return the combined answers.
+
+        Failed miners (silent, slow, refused, over `max_answer_bytes`, malformed,
+        empty) are left out; nothing a miner sends makes this raise. It returns
+        within `timeout` plus `_dendrite.MARGIN` seconds.
+        """
         synapse = self.prepare_synapse(
             messages=messages,
             max_tokens=max_tokens,
             temperature=temperature,
             seed=seed,
         )
-        stream = self.stream_synapse(synapse, axons=axons, timeout=timeout)
+        stream = self.stream_synapse(
+            synapse,
+            axons=axons,
+            timeout=timeout,
+            max_answer_bytes=max_answer_bytes,
+        )
         async for _ in stream:
             pass
         return stream.result

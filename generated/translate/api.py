@@ -3,13 +3,13 @@
 """Typed `SubnetsAPI` classes for the `translate` subnet: one per synapse."""
 
 from collections.abc import Sequence
-from typing import Literal, TypeVar
+from typing import ClassVar, Literal, TypeVar
 
 import bittensor as bt
 from bittensor.utils.subnets import SubnetsAPI
 from bittensor_wallet import Wallet
 
-from . import _aggregate
+from . import _aggregate, _dendrite
 from .hooks import (
     translate as translate_hooks,
     detect_language as detect_language_hooks,
@@ -28,16 +28,32 @@ async def _query(
     axons: AxonTarget | Sequence[AxonTarget],
     synapse: _S,
     timeout: float,
+    shape: _dendrite.Shape,
+    max_answer_bytes: int | None,
 ) -> list[_S]:
     """Send `synapse` to every axon; the answers, each credited to the hotkey it was sent to."""
-    targets = [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
-    responses = await api.dendrite(
-        axons=targets,
-        synapse=synapse,
-        deserialize=False,
-        timeout=timeout,
-    )
+    targets = _targets(axons)
+    dendrite = api.dendrite
+    if isinstance(dendrite, _dendrite.Dendrite):
+        responses = await dendrite.query_axons(
+            targets,
+            synapse,
+            timeout=timeout,
+            shape=shape,
+            max_answer_bytes=max_answer_bytes,
+        )
+    else:  # a dendrite you set yourself
+        responses = await dendrite(
+            axons=targets,
+            synapse=synapse,
+            deserialize=False,
+            timeout=timeout,
+        )
     return _aggregate.attribute(targets, responses, type(synapse))
+
+
+def _targets(axons: AxonTarget | Sequence[AxonTarget]) -> list[AxonTarget]:
+    return [axons] if isinstance(axons, (bt.AxonInfo, bt.Axon)) else list(axons)
 
 
 class TranslateAPI(SubnetsAPI):
@@ -50,8 +66,33 @@ class TranslateAPI(SubnetsAPI):
         result = await TranslateAPI(wallet)(axons=axons, texts=...)
     """
 
-    def __init__(self, wallet: Wallet) -> None:
-        super().__init__(wallet)
+    shape: ClassVar[_dendrite.Shape] = _dendrite.Shape(
+        fields=("translations",),
+        max_bytes=8388608,
+    )
+    """What an answer may hold: its response fields, and their size limit in bytes (from the schema, else the default)."""
+
+    def __init__(
+        self,
+        wallet: Wallet,
+        *,
+        external_ip: str | None = None,
+        max_answer_bytes: int | None = None,
+    ) -> None:
+        """Args:
+        wallet: The wallet whose hotkey signs the queries.
+        external_ip: This machine's public IP as sent to miners. None: looked up
+            at the first call to a public axon, never for loopback or private ones.
+        max_answer_bytes: The most bytes of response fields read from one miner's
+            answer (None: `shape.max_bytes`).
+        """
+        # Not SubnetsAPI.__init__: its bt.Dendrite looks the public IP up at once.
+        self.wallet = wallet
+        self.dendrite: _dendrite.Dendrite = _dendrite.Dendrite(
+            wallet,
+            external_ip=external_ip,
+            max_answer_bytes=max_answer_bytes,
+        )
 
     def prepare_synapse(
         self,
@@ -93,6 +134,21 @@ class TranslateAPI(SubnetsAPI):
         result = _aggregate.collect_all(found)
         return translate_hooks.postprocess(result)
 
+    async def query_synapse(
+        self,
+        synapse: Translate,
+        *,
+        axons: AxonTarget | Sequence[AxonTarget],
+        timeout: float = 12.0,
+        max_answer_bytes: int | None = None,
+    ) -> list[Translate]:
+        """Send an already prepared `Translate` to `axons`: every miner's answer, failed ones included, in order.
+
+        A failed miner's `dendrite.status_code` is not 200 and its `status_message`
+        says why (413: answer too large; 422: malformed, or carrying nothing).
+        """
+        return await _query(self, axons, synapse, timeout, self.shape, max_answer_bytes)
+
     async def __call__(
         self,
         *,
@@ -103,8 +159,14 @@ class TranslateAPI(SubnetsAPI):
         formality: Literal["default", "formal", "informal"] = "default",
         glossary: Glossary | None = None,
         timeout: float = 12.0,
+        max_answer_bytes: int | None = None,
     ) -> list[list[str]]:
-        """Send `Translate` to `axons` and return the combined answers."""
+        """Send `Translate` to `axons` and return the combined answers.
+
+        Failed miners (silent, slow, refused, over `max_answer_bytes`, malformed,
+        empty) are left out; nothing a miner sends makes this raise. It returns
+        within `timeout` plus `_dendrite.MARGIN` seconds.
+        """
         synapse = self.prepare_synapse(
             texts=texts,
             source_language=source_language,
@@ -112,7 +174,14 @@ class TranslateAPI(SubnetsAPI):
             formality=formality,
             glossary=glossary,
         )
-        return self.process_responses(await _query(self, axons, synapse, timeout))
+        return self.process_responses(
+            await self.query_synapse(
+                synapse,
+                axons=axons,
+                timeout=timeout,
+                max_answer_bytes=max_answer_bytes,
+            ),
+        )
 
 
 class DetectLanguageAPI(SubnetsAPI):
@@ -125,8 +194,33 @@ class DetectLanguageAPI(SubnetsAPI):
         result = await DetectLanguageAPI(wallet)(axons=axons, text=...)
     """
 
-    def __init__(self, wallet: Wallet) -> None:
-        super().__init__(wallet)
+    shape: ClassVar[_dendrite.Shape] = _dendrite.Shape(
+        fields=("language", "confidence"),
+        max_bytes=4224,
+    )
+    """What an answer may hold: its response fields, and their size limit in bytes (from the schema, else the default)."""
+
+    def __init__(
+        self,
+        wallet: Wallet,
+        *,
+        external_ip: str | None = None,
+        max_answer_bytes: int | None = None,
+    ) -> None:
+        """Args:
+        wallet: The wallet whose hotkey signs the queries.
+        external_ip: This machine's public IP as sent to miners. None: looked up
+            at the first call to a public axon, never for loopback or private ones.
+        max_answer_bytes: The most bytes of response fields read from one miner's
+            answer (None: `shape.max_bytes`).
+        """
+        # Not SubnetsAPI.__init__: its bt.Dendrite looks the public IP up at once.
+        self.wallet = wallet
+        self.dendrite: _dendrite.Dendrite = _dendrite.Dendrite(
+            wallet,
+            external_ip=external_ip,
+            max_answer_bytes=max_answer_bytes,
+        )
 
     def prepare_synapse(
         self,
@@ -152,13 +246,41 @@ class DetectLanguageAPI(SubnetsAPI):
         result = _aggregate.collect_all(found)
         return detect_language_hooks.postprocess(result)
 
+    async def query_synapse(
+        self,
+        synapse: DetectLanguage,
+        *,
+        axons: AxonTarget | Sequence[AxonTarget],
+        timeout: float = 12.0,
+        max_answer_bytes: int | None = None,
+    ) -> list[DetectLanguage]:
+        """Send an already prepared `DetectLanguage` to `axons`: every miner's answer, failed ones included, in order.
+
+        A failed miner's `dendrite.status_code` is not 200 and its `status_message`
+        says why (413: answer too large; 422: malformed, or carrying nothing).
+        """
+        return await _query(self, axons, synapse, timeout, self.shape, max_answer_bytes)
+
     async def __call__(
         self,
         *,
         axons: AxonTarget | Sequence[AxonTarget],
         text: str,
         timeout: float = 12.0,
+        max_answer_bytes: int | None = None,
     ) -> list[Language]:
-        """Send `DetectLanguage` to `axons` and return the combined answers."""
+        """Send `DetectLanguage` to `axons` and return the combined answers.
+
+        Failed miners (silent, slow, refused, over `max_answer_bytes`, malformed,
+        empty) are left out; nothing a miner sends makes this raise. It returns
+        within `timeout` plus `_dendrite.MARGIN` seconds.
+        """
         synapse = self.prepare_synapse(text=text)
-        return self.process_responses(await _query(self, axons, synapse, timeout))
+        return self.process_responses(
+            await self.query_synapse(
+                synapse,
+                axons=axons,
+                timeout=timeout,
+                max_answer_bytes=max_answer_bytes,
+            ),
+        )

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import bittensor as bt
 from pydantic import TypeAdapter, ValidationError
 
-from . import NETUID, _aggregate, _runtime
+from . import NETUID, _aggregate, _dendrite, _runtime
 from .api import TranslateAPI, DetectLanguageAPI
 
 from schemas.translate import DetectLanguage, Glossary, Language, Translate
@@ -170,6 +170,13 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="seconds to wait for miners (default: the synapse's)",
     )
+    group.add_argument(
+        "--dendrite.external_ip",
+        dest="dendrite_external_ip",
+        default=None,
+        metavar="IP",
+        help="this machine's public IP, as sent to miners (default: looked up online, only for public axons)",
+    )
 
 
 def add_translate_options(parser: argparse.ArgumentParser) -> None:
@@ -280,15 +287,7 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         timeout = args.timeout if args.timeout is not None else 12.0
     else:
         parser.error(f"unknown synapse {args.synapse!r}")
-    try:
-        external_ip = _runtime.external_ip_for(axon.ip for axon in axons)
-    except Exception as exc:
-        parser.exit(
-            1,
-            f"{parser.prog}: error: cannot look up this machine's public IP ({type(exc).__name__}); offline, query only loopback axons\n",
-        )
-    with _runtime.known_external_ip(external_ip):
-        api = api_class(wallet)
+    api = api_class(wallet, external_ip=args.dendrite_external_ip)
     try:
         synapse = api.prepare_synapse(**request_kwargs(args, names))
     except ValidationError as exc:
@@ -297,12 +296,9 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             f"{parser.prog}: error: invalid request: {request_problems(exc)}\n",
         )
     try:
-        responses = await api.dendrite(
-            axons=axons,
-            synapse=synapse,
-            deserialize=False,
-            timeout=timeout,
-        )
+        responses = await api.query_synapse(synapse, axons=axons, timeout=timeout)
+    except _dendrite.NoExternalIP as exc:
+        parser.exit(1, f"{parser.prog}: error: {exc}\n")
     finally:
         await api.dendrite.aclose_session()
     failed = 0
@@ -315,9 +311,7 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
                 f"axon {axon.ip}:{axon.port} ({axon.hotkey}) failed: {status} {message}",
                 file=sys.stderr,
             )
-    result = api.process_responses(
-        _aggregate.attribute(axons, responses, type(synapse)),
-    )
+    result = api.process_responses(responses)
     print(json.dumps(jsonable(result)))
     return 0 if failed < len(responses) else 1
 

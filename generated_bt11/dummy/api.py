@@ -13,6 +13,7 @@ from typing import Self
 import bittensor as bt
 
 from . import _aggregate, _transport
+from . import _v10bridge  # the migration bridge: bittensor 10 axons
 from ._transport import AxonLike, Outcome
 from .hooks import dummy as dummy_hooks
 from .protocol import DummyRequest, DummyResponse
@@ -37,11 +38,14 @@ class DummyAPI:
         pool: _transport.Pool | None = None,
         max_bytes: int | None = None,
         retries: int = _transport.CONNECT_RETRIES,
+        wire: _v10bridge.Wire = "auto",
     ) -> None:
         """`pool` shares one connection pool between API objects; `max_bytes` overrides the class's limit;
-        `retries`: how often a miner whose connection could not be made is tried again (each re-signed).
+        `retries`: how often a miner whose connection could not be made is tried again (each re-signed);
+        `wire`: "auto" asks over btauth/1 and a bittensor 10 axon again its way, "btauth" or "v10" force one.
         """
         self.wallet = wallet
+        self.wire: _v10bridge.Wire = wire
         self.pool = pool or _transport.Pool()
         self._owns_pool = pool is None
         if max_bytes is not None:
@@ -118,6 +122,7 @@ class DummyAPI:
             self.max_bytes if max_bytes is None else max_bytes,
             _transport.needed(len(targets), min_answers, quorum),
             self.retries,
+            _v10bridge.Ask("Dummy", request, self.wire),  # bittensor 10 axons
         )
 
     async def __call__(

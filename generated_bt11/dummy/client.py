@@ -156,6 +156,12 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="seconds to wait for miners (default: the synapse's)",
     )
+    group.add_argument(
+        "--wire",
+        choices=["auto", "btauth", "v10"],
+        default="auto",
+        help="btauth/1, bittensor 10's wire, or auto: btauth/1 and bittensor 10 for miners that answer as bittensor 10 (default: %(default)s)",
+    )
 
 
 def add_dummy_options(parser: argparse.ArgumentParser) -> None:
@@ -217,7 +223,7 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     api: Any
     names: list[str]
     if args.synapse == "dummy":
-        api = DummyAPI(wallet)
+        api = DummyAPI(wallet, wire=args.wire)
         names = ["dummy_input"]
         timeout = args.timeout if args.timeout is not None else 12.0
     else:

@@ -2,104 +2,72 @@
 # change the schema and run `subnet-apigen` again.
 """Miner for the `dummy` subnet over signed HTTP (bittensor 11).
 
-A FastAPI app with one `POST /<Synapse>` route per synapse. Every request is
-verified with `bittensor.http_auth.verify` (btauth/1): a request signed for
-another receiver gets 403; a bad signature, a stale or replayed request gets
-401; a blacklisted caller gets 403. Your handlers live in `handlers/`.
+A FastAPI app with one `POST /<Synapse>` route per synapse (the OpenAPI document and `/docs`
+describe them), behind `_server.Gate`, which answers them itself through the same `*_answer`
+functions the routes call:
+what the headers decide is decided before the body is read (401 for a bad btauth/1
+version, signature shape, stale or replayed request; 403 for another receiver or a
+blacklisted caller), a body over the route's limit gets 413, a body too slow 408, a
+signed body that doesn't fit the request model 422. Your handlers live in `handlers/`.
 
     python -m dummy.miner --port 8091 --wallet.name miner --wallet.hotkey default
 """
 
 import argparse
+import os
+import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import bittensor as bt
-import uvicorn
-from bittensor import http_auth
-from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.exception_handlers import request_validation_exception_handler
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi import Depends, FastAPI, Request, Response
 
+from . import _server
+from ._v10bridge import V10Bridge  # the migration bridge: bittensor 10 dendrites
 from .handlers import dummy as dummy_handlers
 from .protocol import DummyRequest, DummyResponse
 
 Handler = Callable[..., Any]
-"""A forward: `async def (request, caller) -> response`, or for a streaming synapse an async generator `(request, caller, response)`."""
+"""A forward: `async (request, caller) -> response`, or for a streaming synapse `(request, caller, response) -> async iterator of pieces`."""
+
+MAX_BODY: dict[str, int] = {
+    "/Dummy": 65536,
+}
+"""Each route's request-size limit in bytes, from the schema's bounds (`--max-body-bytes` overrides them all)."""
 
 
-def request_target(request: Request) -> str:
-    """The path (and query) exactly as the client signed it."""
-    path: str = request.scope.get("raw_path", request.url.path.encode()).decode()
-    query: str = request.scope.get("query_string", b"").decode()
-    return f"{path}?{query}" if query else path
+async def verified_caller(request: Request) -> str:
+    """The caller's hotkey, verified by `_server.Gate` before the route runs (async: no thread hop)."""
+    caller: str = request.scope[_server.CALLER]
+    return caller
 
 
-class Authenticator:
-    """A FastAPI dependency: verifies btauth/1 and returns the caller's hotkey."""
-
-    def __init__(
-        self,
-        hotkey: str,
-        nonce_store: http_auth.NonceStore | None = None,
-        max_age: float = 10.0,
-    ) -> None:
-        self.hotkey = hotkey
-        self.nonce_store = nonce_store or http_auth.InMemoryNonceStore(
-            retention=max(60.0, 2 * max_age + 2)
-        )
-        self.max_age = max_age
-
-    async def __call__(self, request: Request) -> str:
-        body = await request.body()
-        try:
-            caller = http_auth.verify(
-                request.headers,
-                body,
-                method=request.method,
-                path=request_target(request),
-                self_hotkey_ss58=self.hotkey,
-                nonce_store=self.nonce_store,
-                max_age=self.max_age,
-            )
-        except http_auth.WrongReceiver as exc:
-            raise HTTPException(status_code=403, detail=str(exc)) from None
-        except http_auth.AuthError as exc:
-            raise HTTPException(status_code=401, detail=str(exc)) from None
-        return caller.hotkey_ss58
+Caller = Annotated[str, Depends(verified_caller)]
 
 
 def build_app(
     hotkey: str,
     *,
     handlers: dict[str, Handler] | None = None,
-    nonce_store: http_auth.NonceStore | None = None,
-    max_age: float = 10.0,
+    nonce_store: _server.NonceStore | None = None,
+    limits: _server.Limits = _server.Limits(),
+    v10_bridge: bool = True,
 ) -> FastAPI:
-    """The miner's app, answering as `hotkey`. `handlers` overrides forwards by synapse name (tests)."""
+    """The miner's app, answering as `hotkey`. `handlers` overrides forwards by synapse name (tests).
+    `v10_bridge` also answers bittensor 10 dendrites on the same routes (_v10bridge.py).
+    """
     app = FastAPI(
         title="dummy miner",
         description="Signed-HTTP (btauth/1) routes of the dummy subnet. The subnet template's dummy protocol; miners double a number.",
         version="1",
     )
     overrides = handlers or {}
-    auth = Authenticator(hotkey, nonce_store, max_age)
 
-    async def unreadable_body(request: Request, exc: Exception) -> Response:
-        """Authentication first: a request that fails it gets 401/403 even when its body is malformed."""
-        try:
-            await auth(request)
-        except HTTPException as denied:
-            return JSONResponse(
-                {"detail": denied.detail},
-                status_code=denied.status_code,
-            )
-        assert isinstance(exc, RequestValidationError)
-        return await request_validation_exception_handler(request, exc)
-
-    app.add_exception_handler(RequestValidationError, unreadable_body)
+    async def dummy__answer(request: DummyRequest, caller: str) -> Response:
+        forward = overrides.get("Dummy", dummy_handlers.forward)
+        response: DummyResponse = await forward(request, caller)
+        return _server.json_answer(response)
 
     @app.post(
         "/Dummy",
@@ -107,59 +75,146 @@ def build_app(
         operation_id="Dummy",
         summary="The template's dummy protocol.",
     )
-    async def dummy(
-        body: DummyRequest,
-        caller: Annotated[str, Depends(auth)],
-    ) -> DummyResponse:
-        if dummy_handlers.blacklist(caller):
-            raise HTTPException(status_code=403, detail="caller is blacklisted")
-        forward = overrides.get("Dummy", dummy_handlers.forward)
-        response: DummyResponse = await forward(body, caller)
-        return response
+    async def dummy(body: DummyRequest, caller: Caller) -> Response:
+        return await dummy__answer(body, caller)
 
+    routes = {
+        "/Dummy": _server.Route(
+            MAX_BODY["/Dummy"],
+            dummy_handlers,
+            DummyRequest,
+            dummy__answer,
+        ),
+    }
+    app.state.refusals = refusals = _server.Refusals(limits.log_interval)
+    nonces = nonce_store or _server.MemoryNonces(limits.nonce_retention())
+    app.add_middleware(
+        _server.Gate,
+        hotkey=hotkey,
+        routes=routes,
+        nonces=nonces,
+        limits=limits,
+        refusals=refusals,
+    )
+    # The migration bridge, outside the gate: bittensor 10 requests (bt_header_*) go to _v10bridge.py.
+    if v10_bridge:
+        largest = limits.max_body or max(MAX_BODY.values())
+        app.add_middleware(
+            V10Bridge,
+            hotkey=hotkey,
+            handlers=overrides,
+            nonces=nonces,
+            limits=limits,
+            max_body=largest,
+        )
     return app
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dummy.miner",
-        description="Serve the dummy subnet's routes over signed HTTP.",
+        description="Serve the dummy subnet's routes over signed HTTP (btauth/1) with the handlers in dummy/handlers/.",
     )
-    parser.add_argument(
-        "--port",
-        type=int,
-        default=8091,
-        help="port to listen on (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--axon.ip",
-        dest="ip",
-        default="127.0.0.1",
-        help="address to bind (default: %(default)s)",
-    )
-    parser.add_argument(
+    group = parser.add_argument_group("bittensor")
+    group.add_argument(
         "--wallet.name",
         dest="wallet_name",
         default="default",
         help="wallet name (default: %(default)s)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--wallet.hotkey",
         dest="wallet_hotkey",
         default="default",
         help="hotkey name (default: %(default)s)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--wallet.path",
         dest="wallet_path",
         default="~/.bittensor/wallets",
         help="wallets folder (default: %(default)s)",
     )
-    parser.add_argument(
+    group.add_argument(
+        "--create-wallet",
+        action="store_true",
+        help="create the wallet's missing keys WITHOUT a password (local testing only)",
+    )
+    group.add_argument(
+        "--axon.port",
+        "--port",
+        dest="port",
+        type=int,
+        default=8091,
+        help="port to listen on (default: %(default)s)",
+    )
+    group.add_argument(
+        "--axon.ip",
+        dest="ip",
+        default="127.0.0.1",
+        help="address to listen on (default: %(default)s, this machine only; 0.0.0.0 for every interface)",
+    )
+    limits = parser.add_argument_group("limits against slow or hostile clients")
+    default = _server.Limits()
+    limits.add_argument(
         "--max-age",
         type=float,
-        default=10.0,
-        help="reject requests signed longer ago than this, in seconds (default: %(default)s)",
+        default=default.max_age,
+        help="refuse requests signed longer ago than this when they arrive, in seconds (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=None,
+        help="largest request body (413 above it; default: per route, from the schema's bounds, else 4 MiB)",
+    )
+    limits.add_argument(
+        "--timeout-header",
+        type=float,
+        default=default.header_timeout,
+        help="seconds a connection may take to send a complete request head, or sit idle (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--timeout-body",
+        type=float,
+        default=default.body_timeout,
+        help="seconds a request may take to send its body (408 after; default: %(default)s)",
+    )
+    limits.add_argument(
+        "--timeout-keep-alive",
+        type=float,
+        default=default.keep_alive,
+        help="seconds an idle keep-alive connection stays open (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-connections",
+        type=int,
+        default=None,
+        help="open connections at most; past it the longest-waiting one without a request is closed (default: the open-file limit less 64)",
+    )
+    limits.add_argument(
+        "--max-concurrency",
+        type=int,
+        default=default.max_concurrency,
+        help="signed requests handled at once; more get 503 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--no-v10-bridge",
+        dest="v10_bridge",
+        action="store_false",
+        help="refuse bittensor 10 dendrites (once every validator runs bittensor 11; default: answer them)",
+    )
+    scale = parser.add_argument_group("more than one process")
+    scale.add_argument(
+        "--nonce-store",
+        default="memory",
+        metavar="URL",
+        help="where accepted nonces are kept: 'memory' (this process; the default) or a redis:// URL shared by every worker and machine of this miner",
+    )
+    scale.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes serving the port (more than 1 needs --nonce-store redis://...; default: %(default)s)",
     )
     return parser
 
@@ -167,22 +222,86 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if args.workers > 1 and args.nonce_store == "memory":
+        parser.error(
+            "--workers above 1 needs a shared --nonce-store (redis://HOST:PORT): in memory, each worker would accept a request replayed to another",
+        )
     try:
-        hotkey = bt.Wallet(
-            name=args.wallet_name, hotkey=args.wallet_hotkey, path=args.wallet_path
-        ).hotkey.ss58_address
+        wallet = bt.Wallet(
+            name=args.wallet_name,
+            hotkey=args.wallet_hotkey,
+            path=args.wallet_path,
+        )
+        # Key by key and silently: the miner's stdout carries only its address.
+        if args.create_wallet and not wallet.coldkeypub_file.exists_on_device():
+            wallet.create_new_coldkey(
+                use_password=False,
+                overwrite=False,
+                suppress=True,
+            )
+        if args.create_wallet and not wallet.hotkey_file.exists_on_device():
+            wallet.create_new_hotkey(use_password=False, overwrite=False, suppress=True)
+        hotkey = wallet.hotkey.ss58_address
     except Exception as exc:
+        hint = (
+            "" if args.create_wallet else " (--create-wallet makes a local test wallet)"
+        )
         parser.exit(
             2,
-            f"{parser.prog}: error: cannot load wallet {args.wallet_name}/{args.wallet_hotkey}: {exc}\n",
+            f"{parser.prog}: error: cannot load wallet {args.wallet_name}/{args.wallet_hotkey}: {exc}{hint}\n",
         )
-    print(f"dummy miner {hotkey} on http://{args.ip}:{args.port}", flush=True)
-    uvicorn.run(
-        build_app(hotkey, max_age=args.max_age),
-        host=args.ip,
-        port=args.port,
-        log_level="warning",
+    limits = _server.Limits(
+        max_body=args.max_body_bytes,
+        max_age=args.max_age,
+        header_timeout=args.timeout_header,
+        body_timeout=args.timeout_body,
+        keep_alive=args.timeout_keep_alive,
+        max_connections=args.max_connections,
+        max_concurrency=args.max_concurrency,
     )
+    try:
+        nonces = _server.nonce_store(args.nonce_store, hotkey, limits)
+    except (ValueError, ImportError) as exc:
+        parser.exit(2, f"{parser.prog}: error: --nonce-store: {exc}\n")
+    try:
+        sock = _server.bind(args.ip, args.port)
+    except OSError as exc:
+        parser.exit(
+            2,
+            f"{parser.prog}: error: cannot listen on {args.ip}:{args.port}: {exc.strerror or exc}\n",
+        )
+    app = build_app(
+        hotkey,
+        nonce_store=nonces,
+        limits=limits,
+        v10_bridge=args.v10_bridge,
+    )
+    parent = os.getpid()
+    workers: list[int] = []
+    for _ in range(args.workers - 1):
+        pid = os.fork()
+        if pid == 0:  # a worker: serves the same socket until the first process stops
+            _server.server(app, limits=limits, parent=parent).run(sockets=[sock])
+            os._exit(0)
+        workers.append(pid)
+
+    def ready(ip: str, port: int) -> None:
+        print(f"{ip}:{port}:{hotkey}", flush=True)
+        print(
+            f"{parser.prog}: serving {', '.join(MAX_BODY)} on {ip}:{port} as {hotkey} ({args.workers} process(es)); Ctrl-C stops",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        _server.server(app, limits=limits, ready=ready).run(sockets=[sock])
+    finally:
+        for pid in workers:
+            os.kill(pid, signal.SIGTERM)
+        for pid in workers:
+            os.waitpid(pid, 0)
     return 0
 
 

@@ -20,12 +20,15 @@ from collections import OrderedDict, deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 import bittensor as bt
 import httpx
 from bittensor import http_auth
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from ._v10bridge import Ask  # the migration bridge: bittensor 10 axons
 
 R = TypeVar("R", bound=BaseModel)
 C = TypeVar("C")
@@ -264,9 +267,14 @@ async def post(
     timeout: float,
     max_bytes: int,
     retries: int = CONNECT_RETRIES,
+    ask: "Ask | None" = None,
 ) -> Outcome[R]:
     """One miner's Outcome, its whole answer read under one deadline and at most `max_bytes` of it."""
     start = time.monotonic()
+    if (
+        ask is not None and ask.first_wire(axon.hotkey) == "v10"
+    ):  # bittensor 10 axons (_v10bridge.py)
+        return await ask.post(client, wallet, axon, model, timeout, max_bytes, start)
     status: int | None = None
     try:
         async with asyncio.timeout(timeout):
@@ -274,6 +282,18 @@ async def post(
             try:
                 status = reply.status_code
                 if status != 200:
+                    if ask is not None and ask.falls_back(
+                        axon.hotkey, reply.headers
+                    ):  # a bittensor 10 axon: again its way
+                        return await ask.post(
+                            client,
+                            wallet,
+                            axon,
+                            model,
+                            timeout - (time.monotonic() - start),
+                            max_bytes,
+                            start,
+                        )
                     raise await _refusal(reply)
                 data = await _read(reply, max_bytes)
             finally:
@@ -349,6 +369,7 @@ async def post_all(
     max_bytes: int,
     enough: int | None = None,
     retries: int = CONNECT_RETRIES,
+    ask: "Ask | None" = None,
 ) -> list[Outcome[R]]:
     """POST `body` to every axon concurrently over the pool, each signed for its receiver.
 
@@ -368,6 +389,7 @@ async def post_all(
                 timeout,
                 max_bytes,
                 retries,
+                ask,
             )
         )
         for a in axons

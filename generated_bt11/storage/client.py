@@ -164,6 +164,12 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="seconds to wait for miners (default: the synapse's)",
     )
+    group.add_argument(
+        "--wire",
+        choices=["auto", "btauth", "v10"],
+        default="auto",
+        help="btauth/1, bittensor 10's wire, or auto: btauth/1 and bittensor 10 for miners that answer as bittensor 10 (default: %(default)s)",
+    )
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
@@ -265,11 +271,11 @@ async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     api: Any
     names: list[str]
     if args.synapse == "store":
-        api = StoreAPI(wallet)
+        api = StoreAPI(wallet, wire=args.wire)
         names = ["encrypted_data", "data_hash", "encryption", "encoding", "ttl_seconds"]
         timeout = args.timeout if args.timeout is not None else 30.0
     elif args.synapse == "retrieve":
-        api = RetrieveAPI(wallet)
+        api = RetrieveAPI(wallet, wire=args.wire)
         names = ["data_hash"]
         timeout = args.timeout if args.timeout is not None else 30.0
     else:

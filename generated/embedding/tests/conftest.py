@@ -13,6 +13,8 @@ import pytest
 from bittensor.utils.subnets import SubnetsAPI
 from bittensor_wallet import Wallet
 
+from .hostile import Miners
+
 MINERS = 4
 
 
@@ -91,6 +93,26 @@ def serve(wallets: list[Wallet]) -> Iterator[Callable[..., bt.Axon]]:
     yield start
     for axon in started:
         axon.stop()
+
+
+@pytest.fixture
+def hostile() -> Iterator[Miners]:
+    """Hostile miners on 127.0.0.1 (see hostile.py), stopped after the test."""
+    miners = Miners()
+    yield miners
+    miners.close()
+
+
+def fake_axon(port: int, hotkey: str) -> bt.AxonInfo:
+    """A loopback AxonInfo, as the metagraph would list it."""
+    return bt.AxonInfo(
+        version=0,
+        ip="127.0.0.1",
+        port=port,
+        ip_type=4,
+        hotkey=hotkey,
+        coldkey="",
+    )
 
 
 def dead_axon(hotkey: str) -> bt.AxonInfo:

@@ -4,6 +4,7 @@
 
 import asyncio
 import json
+import time
 import threading
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -12,13 +13,14 @@ import bittensor as bt
 import pytest
 from bittensor_wallet import Wallet
 
-from prompting import _aggregate, _stream, client
+from prompting import _aggregate, _dendrite, _stream, client
 from prompting.api import PromptAPI
 from prompting.hooks import prompt as hooks
 from prompting.protocol import Message, Prompt, Role
 from prompting.protocol import PROMPT_STREAM
 
-from .conftest import close, dead_axon, wallet_dir
+from . import hostile as fakes
+from .conftest import close, dead_axon, fake_axon, wallet_dir
 
 REQUEST: dict[str, Any] = {
     "messages": [
@@ -93,8 +95,48 @@ def hotkey_of(response: Prompt) -> str:
 
 
 def expected(found: list[_aggregate.Answer[Any]]) -> Any:
-    """What process_responses must return for these healthy answers."""
-    return hooks.postprocess(_aggregate.by_hotkey(found))
+    """What process_responses must return for these healthy answers (with the hooks' defaults)."""
+    return _aggregate.by_hotkey(found)
+
+
+def unchanged(value: Any) -> Any:
+    return value
+
+
+@pytest.fixture(autouse=True)
+def default_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the generated code, not your hooks: they run with hooks that pass
+    everything through, whatever yours do.
+    test_api_calls_your_hooks checks that the API calls them."""
+    monkeypatch.setattr(hooks, "prepare", unchanged)
+    monkeypatch.setattr(hooks, "postprocess", unchanged)
+
+
+def test_api_calls_your_hooks(wallet: Wallet, monkeypatch: pytest.MonkeyPatch) -> None:
+    """prepare_synapse ends with hooks.prepare; process_responses hands the healthy answers and ends with hooks.postprocess."""
+    prepared: list[Prompt] = []
+    combined: list[Any] = []
+    marker = object()
+
+    def prepare(synapse: Prompt) -> Prompt:
+        prepared.append(synapse)
+        return synapse
+
+    def postprocess(result: Any) -> Any:
+        combined.append(result)
+        return marker
+
+    monkeypatch.setattr(hooks, "prepare", prepare)
+    monkeypatch.setattr(hooks, "postprocess", postprocess)
+    api = PromptAPI(wallet)
+    sent = api.prepare_synapse(**REQUEST)
+    assert len(prepared) == 1 and prepared[0] is sent
+    answers = [reply(0, 200, "hk-a"), reply(1, 500, "hk-b")]
+    assert api.process_responses(answers) is marker
+    healthy = answers[0]
+    assert key(combined) == key(
+        [expected([_aggregate.Answer("hk-a", deserialize(healthy))])]
+    )
 
 
 def test_stream_through_real_axons(
@@ -220,6 +262,62 @@ def test_no_healthy_miner_gives_the_empty_result(
     failed.dendrite = bt.TerminalInfo(status_code=status)
     result = PromptAPI(wallet).process_responses([failed, Prompt(**REQUEST)])
     assert key(result) == key(expected([]))
+
+
+def test_hostile_miners_cost_only_their_own_answers(
+    serve: Callable[..., bt.Axon],
+    wallet: Wallet,
+    hostile: fakes.Miners,
+) -> None:
+    """Silent, slow, huge, endless, malformed, empty and forged miners beside a real one: each loses only its own answer."""
+
+    def forward(synapse: Prompt) -> bt.StreamingSynapse.BTStreamingResponse:
+        return miner_answer(synapse)
+
+    good = serve(forward, miner=0)
+    good_hotkey = good.wallet.hotkey.ss58_address
+    timeout = 1.0
+    sse = "text/event-stream"
+    faults: dict[str, tuple[fakes.Behaviour, int]] = {
+        "silent": (fakes.silent, 408),
+        "slow": (
+            fakes.slow(
+                timeout + 0.5, fakes.answer(200, b'{"final": {}}\n', fakes.SUCCESS, sse)
+            ),
+            408,
+        ),
+        "huge": (fakes.huge(sse), 413),
+        "a line that never ends": (fakes.endless(b"x" * 65536, sse), 413),
+        "malformed": (fakes.answer(200, b'{"chunk": \n', fakes.SUCCESS, sse), 422),
+        "empty": (fakes.answer(200, b'{"final": {}}\n', fakes.SUCCESS, sse), 422),
+        "forged status": (fakes.answer(500, b"{}", fakes.SUCCESS), 500),
+    }
+    axons = [
+        fake_axon(hostile.start(b), f"5Hostile{i}")
+        for i, (b, _) in enumerate(faults.values())
+    ]
+    api = PromptAPI(wallet)
+
+    async def call() -> Any:
+        try:
+            stream = api.stream(axons=[*axons, good.info()], timeout=timeout, **REQUEST)
+            async for _ in stream:
+                pass
+            return stream
+        finally:
+            await close(api)
+
+    start = time.monotonic()
+    stream = asyncio.run(call())
+    assert time.monotonic() - start <= timeout + _dendrite.MARGIN
+    codes = {
+        name: r.dendrite.status_code if r.dendrite else None
+        for name, r in zip(faults, stream.responses)
+    }
+    assert codes == {name: code for name, (_, code) in faults.items()}
+    assert key(stream.result) == key(
+        expected([_aggregate.Answer(good_hotkey, STREAMED)])
+    )
 
 
 def test_example_client_queries_a_real_axon(

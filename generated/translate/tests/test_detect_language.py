@@ -4,6 +4,7 @@
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -11,12 +12,13 @@ import bittensor as bt
 import pytest
 from bittensor_wallet import Wallet
 
-from translate import _aggregate, client
+from translate import _aggregate, _dendrite, client
 from translate.api import DetectLanguageAPI
 from translate.hooks import detect_language as hooks
 from schemas.translate import DetectLanguage, Language
 
-from .conftest import close, dead_axon, wallet_dir
+from . import hostile as fakes
+from .conftest import close, dead_axon, fake_axon, wallet_dir
 
 REQUEST: dict[str, Any] = {
     "text": "hello",
@@ -72,8 +74,48 @@ def hotkey_of(response: DetectLanguage) -> str:
 
 
 def expected(found: list[_aggregate.Answer[Any]]) -> Any:
-    """What process_responses must return for these healthy answers."""
-    return hooks.postprocess(_aggregate.collect_all(found))
+    """What process_responses must return for these healthy answers (with the hooks' defaults)."""
+    return _aggregate.collect_all(found)
+
+
+def unchanged(value: Any) -> Any:
+    return value
+
+
+@pytest.fixture(autouse=True)
+def default_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the generated code, not your hooks: they run with hooks that pass
+    everything through, whatever yours do.
+    test_api_calls_your_hooks checks that the API calls them."""
+    monkeypatch.setattr(hooks, "prepare", unchanged)
+    monkeypatch.setattr(hooks, "postprocess", unchanged)
+
+
+def test_api_calls_your_hooks(wallet: Wallet, monkeypatch: pytest.MonkeyPatch) -> None:
+    """prepare_synapse ends with hooks.prepare; process_responses hands the healthy answers and ends with hooks.postprocess."""
+    prepared: list[DetectLanguage] = []
+    combined: list[Any] = []
+    marker = object()
+
+    def prepare(synapse: DetectLanguage) -> DetectLanguage:
+        prepared.append(synapse)
+        return synapse
+
+    def postprocess(result: Any) -> Any:
+        combined.append(result)
+        return marker
+
+    monkeypatch.setattr(hooks, "prepare", prepare)
+    monkeypatch.setattr(hooks, "postprocess", postprocess)
+    api = DetectLanguageAPI(wallet)
+    sent = api.prepare_synapse(**REQUEST)
+    assert len(prepared) == 1 and prepared[0] is sent
+    answers = [reply(0, 200, "hk-a"), reply(1, 500, "hk-b")]
+    assert api.process_responses(answers) is marker
+    healthy = answers[0]
+    assert key(combined) == key(
+        [expected([_aggregate.Answer("hk-a", deserialize(healthy))])]
+    )
 
 
 def test_round_trip_through_real_axons(
@@ -160,6 +202,73 @@ def test_no_healthy_miner_gives_the_empty_result(
         [failed, DetectLanguage(**REQUEST)]
     )
     assert key(result) == key(expected([]))
+
+
+def test_hostile_miners_cost_only_their_own_answers(
+    serve: Callable[..., bt.Axon],
+    wallet: Wallet,
+    hostile: fakes.Miners,
+) -> None:
+    """Silent, slow, huge, endless, malformed, empty and forged miners beside a real one: each loses only its own answer."""
+
+    def forward(synapse: DetectLanguage) -> DetectLanguage:
+        return miner_answer(synapse)
+
+    good = serve(forward, miner=0)
+    good_hotkey = good.wallet.hotkey.ss58_address
+    timeout = 1.0
+    body = answer(DetectLanguage(**REQUEST), 0).model_dump_json().encode()
+    faults: dict[str, tuple[fakes.Behaviour, int]] = {
+        "silent": (fakes.silent, 408),
+        "slow": (
+            fakes.slow(timeout + 0.5, fakes.answer(200, body, fakes.SUCCESS)),
+            408,
+        ),
+        "huge": (fakes.huge(), 413),
+        "endless": (fakes.endless(b"x" * 65536), 413),
+        "malformed": (fakes.answer(200, body[:-1], fakes.SUCCESS), 422),
+        "empty": (fakes.answer_json({}), 422),
+        "forged status": (fakes.answer(500, body, fakes.SUCCESS), 500),
+    }
+    axons = [
+        fake_axon(hostile.start(b), f"5Hostile{i}")
+        for i, (b, _) in enumerate(faults.values())
+    ]
+    # a miner claiming the real one's hotkey: its answer counts, under the hotkey it was asked as
+    liar = fake_axon(
+        hostile.start(
+            fakes.answer(
+                200,
+                body,
+                {**fakes.SUCCESS, "bt_header_axon_hotkey": good_hotkey},
+            ),
+        ),
+        "5Liar",
+    )
+    api = DetectLanguageAPI(wallet)
+
+    async def call() -> list[DetectLanguage]:
+        try:
+            synapse = api.prepare_synapse(**REQUEST)
+            return await api.query_synapse(
+                synapse,
+                axons=[*axons, liar, good.info()],
+                timeout=timeout,
+            )
+        finally:
+            await close(api)
+
+    start = time.monotonic()
+    responses = asyncio.run(call())
+    assert time.monotonic() - start <= timeout + _dendrite.MARGIN
+    codes = {
+        name: r.dendrite.status_code if r.dendrite else None
+        for name, r in zip(faults, responses)
+    }
+    assert codes == {name: code for name, (_, code) in faults.items()}
+    value = deserialize(answer(DetectLanguage(**REQUEST), 0))
+    found = [_aggregate.Answer("5Liar", value), _aggregate.Answer(good_hotkey, value)]
+    assert key(api.process_responses(responses)) == key(expected(found))
 
 
 def test_example_client_queries_a_real_axon(

@@ -46,8 +46,50 @@ def key(value: object) -> str:
 
 
 def expected(found: list[_aggregate.Answer[Any]]) -> Any:
-    """What process_responses must return for these healthy answers."""
-    return hooks.postprocess(_aggregate.majority(found))
+    """What process_responses must return for these healthy answers (with the hooks' defaults)."""
+    return _aggregate.majority(found)
+
+
+def unchanged(value: Any) -> Any:
+    return value
+
+
+@pytest.fixture(autouse=True)
+def default_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the generated code, not your hooks: they run with hooks that pass
+    everything through, whatever yours do.
+    test_api_calls_your_hooks checks that the API calls them."""
+    monkeypatch.setattr(hooks, "prepare", unchanged)
+    monkeypatch.setattr(hooks, "postprocess", unchanged)
+
+
+def test_api_calls_your_hooks(
+    validator: Keypair,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """prepare_synapse ends with hooks.prepare; process_responses hands the healthy answers and ends with hooks.postprocess."""
+    prepared: list[RetrieveRequest] = []
+    combined: list[Any] = []
+    marker = object()
+
+    def prepare(request: RetrieveRequest) -> RetrieveRequest:
+        prepared.append(request)
+        return request
+
+    def postprocess(result: Any) -> Any:
+        combined.append(result)
+        return marker
+
+    monkeypatch.setattr(hooks, "prepare", prepare)
+    monkeypatch.setattr(hooks, "postprocess", postprocess)
+    api = RetrieveAPI(validator)
+    sent = api.prepare_synapse(**REQUEST)
+    assert len(prepared) == 1 and prepared[0] is sent
+    answers = [outcome(0, 200, "hk-a"), outcome(1, 500, "hk-b")]
+    assert api.process_responses(answers) is marker
+    assert key(combined) == key(
+        [expected([_aggregate.Answer("hk-a", answer(0).deserialize())])]
+    )
 
 
 async def healthy(request: RetrieveRequest, caller: str) -> RetrieveResponse:
