@@ -144,12 +144,16 @@ async def client_rounds(kind: str, ports: list[int], rounds: int, timeout: float
     walls: list[float] = []
     cpus: list[float] = []
     answered: list[int] = []
+    errors: dict[str, int] = {}
     if kind == "generated":
         api = DummyAPI(validator)
         axons = [Endpoint("127.0.0.1", p, h) for p, h in zip(ports, hotkeys)]
 
         async def round_() -> int:
             outcomes = await api.query(axons, api.prepare_synapse(dummy_input=3), timeout)
+            for o in outcomes:
+                if not o.ok:
+                    errors[o.reason[:40]] = errors.get(o.reason[:40], 0) + 1
             return sum(o.ok for o in outcomes)
 
         close = api.aclose
@@ -172,6 +176,9 @@ async def client_rounds(kind: str, ports: list[int], rounds: int, timeout: float
         async def round_() -> int:
             body = b'{"dummy_input":3}'
             results = await client.query_many(neurons, "/Dummy", body, response_model=DummyResponse, timeout_s=timeout)
+            for r in results.values():
+                if not r.ok:
+                    errors[str(r.error_code)] = errors.get(str(r.error_code), 0) + 1
             return sum(r.ok for r in results.values())
 
         close = client.aclose
@@ -201,7 +208,7 @@ async def client_rounds(kind: str, ports: list[int], rounds: int, timeout: float
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     await close()
-    return {"client": kind, "first_wall": walls[0], "walls": walls[1:], "cpus": cpus[1:], "answered": answered}
+    return {"client": kind, "first_wall": walls[0], "walls": walls[1:], "cpus": cpus[1:], "answered": answered, "errors": errors}
 
 
 async def hostile_round(ports: list[int], kinds: list[str]) -> dict[str, Any]:
@@ -284,7 +291,7 @@ def main() -> None:
         print(json.dumps(out))
         return
 
-    rounds, repeats, calls = (5, 2, 200) if args.quick else (8, 3, 1000)
+    rounds, repeats, calls = (3, 2, 200) if args.quick else (6, 3, 1000)
     clients = ["generated"] + (["taowire"] if has_taowire() else []) + ["httpx"]
     if "taowire" not in clients:
         print("taowire is not installed (pip install -e '.[bench11]'): its column is left out", file=sys.stderr)
@@ -308,6 +315,7 @@ def main() -> None:
             "cpu_ms_median": round(1000 * statistics.median(cpus), 1),
             "first_round_ms_median": round(1000 * statistics.median(r["first_wall"] for r in results), 1),
             "answered_min": min(min(r["answered"]) for r in results),
+            "failures": {k: sum(r["errors"].get(k, 0) for r in results) for r in results for k in r["errors"]},
         }
     summary["fanout_256"] = fanout
     if "taowire" in fanout:

@@ -248,7 +248,7 @@ def test_reserved_names_cover_every_generated_module(schema: Path, target: str) 
     own = {e.name for e in spec.enums} | {m.name for m in spec.models} | {s.name for s in spec.synapses}
     own |= {n for s in spec.synapses for n in (s.api_name, f"{s.snake}_hooks", f"add_{s.snake}_options")}
     own |= {n for s in spec.synapses for n in (f"{s.name}Request", f"{s.name}Response")} if target == "11" else set()
-    own |= {s.stream.frames_name for s in spec.synapses if s.stream}
+    own |= {s.stream.frames_name for s in spec.synapses if s.stream} | {f"{s.snake.upper()}_REQUEST" for s in spec.synapses}
     for f in render(spec, target):
         # conftest, the fake miners and the dendrite import no schema names
         if not f.path.endswith(".py") or f.path.endswith(("conftest.py", "/_dendrite.py", "/tests/hostile.py")):
