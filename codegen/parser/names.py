@@ -56,9 +56,9 @@ GENERATED_NAMES = frozenset(
     "Iterator JSONResponse Keypair Miner PROMPT_STREAM Path Protocol REQUESTS RequestValidationError Response "
     "STREAMED SYNAPSES Send Stream StreamError Tensor TensorOf Tuple Caller MAX_BODY ROUTE BODY LIMITS Running Wallet Pool TypeAlias StreamingResponse "
     # the bittensor 11 target's api.py, protocol.py and tests
-    "Self TracebackType C R DTYPES MAX_DIMENSIONS GetJsonSchemaHandler JsonSchemaValue Events MinerFailed V10Bridge "
+    "Self TracebackType PieceT DTYPES MAX_DIMENSIONS GetJsonSchemaHandler JsonSchemaValue Events MinerFailed V10Bridge "
     # the bittensor 11 target's _v10bridge.py (it imports the protocol's models)
-    "ALLOWED_DELTA_NS ASGIApp Ask CALLER_UUID Limits MAX_TIMEOUT Mapping NonceStore Receive Refused Scope Synapse "
+    "ALLOWED_DELTA_NS ASGIApp CALLER_UUID Limits MAX_TIMEOUT Mapping NonceStore Receive Refused Scope "
     "TERMINAL_FIELDS TERMINAL_INTS Terminal V10_FIELDS_BYTES V10_HOTKEYS VERSION Wire".split()
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
