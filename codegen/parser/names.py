@@ -63,7 +63,9 @@ GENERATED_NAMES = frozenset(
     "V10Bridge V10Synapse Wire V10Fallback MAX_TIMEOUT V10_FIELDS_BYTES V10_HOTKEYS ASGIApp Receive "
     "Scope Limits NonceStore Mapping "
     # the wire annotations of dates, times and sets, and what they need
-    "WireDatetime WireDate WireSet WireFrozenset ConfigDict WrapSerializer SerializerFunctionWrapHandler datetime date timezone".split()
+    "WireDatetime WireDate WireSet WireFrozenset ConfigDict WrapSerializer SerializerFunctionWrapHandler datetime date timezone "
+    # more of _v10bridge.py
+    "ALLOWED_DELTA_NS CALLER_UUID Refused TERMINAL_FIELDS TERMINAL_INTS Terminal VERSION".split()
 )
 DENIED_PACKAGES = frozenset(sys.stdlib_module_names) | {"bittensor", "pydantic", "pytest", "codegen", "tests"}
 PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")  # used with fullmatch: `$` would let "x\n" through

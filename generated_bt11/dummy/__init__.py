@@ -12,11 +12,20 @@ if not _bittensor.__version__.startswith("11."):
         f"the dummy package needs bittensor>=11,<12 (see its requirements.txt); this environment has bittensor {_bittensor.__version__}",
     )
 
-from ._transport import Endpoint, Outcome
+from ._transport import Endpoint, Outcome, Pool, endpoints
 from .api import DummyAPI
 from .protocol import DummyRequest, DummyResponse
 
 NETUID = 1
 """The subnet's default netuid, used by the example client."""
 
-__all__ = ["DummyAPI", "DummyRequest", "DummyResponse", "Endpoint", "NETUID", "Outcome"]
+__all__ = [
+    "DummyAPI",
+    "DummyRequest",
+    "DummyResponse",
+    "Endpoint",
+    "endpoints",
+    "NETUID",
+    "Outcome",
+    "Pool",
+]

@@ -22,7 +22,7 @@ import bittensor as bt
 from pydantic import TypeAdapter, ValidationError
 
 from . import NETUID, _aggregate
-from ._transport import Endpoint
+from ._transport import Endpoint, endpoints
 from .api import DummyAPI
 from .protocol import DummyRequest, DummyResponse
 
@@ -201,12 +201,7 @@ def request_kwargs(args: argparse.Namespace, names: Sequence[str]) -> dict[str, 
 def metagraph_axons(args: argparse.Namespace) -> list[Endpoint]:
     """The subnet's published miner endpoints, read from the chain."""
     metagraph = bt.Subtensor(args.network).subnets.metagraph(args.netuid)
-    out = []
-    for neuron in metagraph.neurons if metagraph else []:
-        if neuron.axon:
-            host, port = neuron.axon.rsplit(":", 1)
-            out.append(Endpoint(host.strip("[]"), int(port), neuron.hotkey))
-    return out
+    return endpoints(metagraph) if metagraph else []
 
 
 async def query(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -12,7 +12,7 @@ if not _bittensor.__version__.startswith("11."):
         f"the storage package needs bittensor>=11,<12 (see its requirements.txt); this environment has bittensor {_bittensor.__version__}",
     )
 
-from ._transport import Endpoint, Outcome
+from ._transport import Endpoint, Outcome, Pool, endpoints
 from .api import StoreAPI, RetrieveAPI
 from .protocol import (
     Encoding,
@@ -30,8 +30,10 @@ __all__ = [
     "Encoding",
     "EncryptionPayload",
     "Endpoint",
+    "endpoints",
     "NETUID",
     "Outcome",
+    "Pool",
     "RetrieveAPI",
     "RetrieveRequest",
     "RetrieveResponse",

@@ -2,8 +2,8 @@
 # change the schema and run `subnet-apigen` again.
 """How the API classes combine miners' answers.
 
-Only miners that answered 200 with a well-formed body and a deserialized value
-count. Nothing here raises on a malformed answer: a faulty miner is skipped.
+Only miners that answered 200 with a well-formed body that fills some response
+field, and a deserialized value, count. Nothing here raises on a malformed answer: a faulty miner is skipped.
 """
 
 import base64
@@ -34,7 +34,11 @@ def answers(
     """The deserialized values of the successful answers, in axon order."""
     out: list[Answer[T]] = []
     for outcome in outcomes:
-        if not outcome.ok or outcome.response is None:
+        if (
+            not outcome.ok
+            or outcome.response is None
+            or not carries_something(outcome.response)
+        ):
             continue
         try:
             value = deserialize(outcome.response)
@@ -43,6 +47,16 @@ def answers(
         if value is not None:
             out.append(Answer(outcome.axon.hotkey, value))
     return out
+
+
+def carries_something(response: BaseModel) -> bool:
+    """Whether a miner's answer fills any response field (`{}` or all nulls don't count;
+    an answer to a synapse without response fields is an acknowledgement and does)."""
+    if not type(response).model_fields:
+        return True
+    return any(
+        getattr(response, name) is not None for name in response.model_fields_set
+    )
 
 
 def collect_all(found: list[Answer[T]]) -> list[T]:

@@ -14,9 +14,10 @@ refuses a nonce it has seen.
 import asyncio
 import json
 import math
+import ssl
 import time
-from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections import OrderedDict, deque
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
@@ -124,46 +125,73 @@ def url(axon: AxonLike, path: str) -> str:
 
 
 class Pool:
-    """One httpx connection pool shared by every call of an API object (or of several: pass it on).
+    """The connections of an API object, reused from call to call (share one between objects: pass it on).
 
-    The pool belongs to the event loop that first uses it; a call from another loop
-    (a second `asyncio.run`) starts a fresh one. `aclose()` (or `async with` on the
-    API object) closes its connections.
+    Each miner (address and port) gets a small keep-alive pool of its own: httpx's single
+    pool scans every connection it holds on each request, which costs seconds of CPU per
+    round at a few hundred miners. The pool belongs to the event loop that first uses it;
+    a call from another loop (a second `asyncio.run`) starts afresh. `aclose()` (or
+    `async with` on the API object) closes every connection. A given `client` is used for
+    every miner instead, and never closed here.
     """
 
-    def __init__(self, client: httpx.AsyncClient | None = None) -> None:
-        self._client = client
-        self._owned = client is None
-        self._loop: asyncio.AbstractEventLoop | None = None
+    MAX_MINERS = 8192
+    """Miners kept at once; beyond it the least recently used one's connections are closed."""
 
-    def client(self) -> httpx.AsyncClient:
+    def __init__(self, client: httpx.AsyncClient | None = None) -> None:
+        self._given = client
+        self._clients: OrderedDict[tuple[str, int], httpx.AsyncClient] = OrderedDict()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tls: ssl.SSLContext | None = None
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def client(self, axon: AxonLike) -> httpx.AsyncClient:
+        """The keep-alive connections to `axon`'s miner."""
+        if self._given is not None:
+            return self._given
         loop = asyncio.get_running_loop()
-        if self._client is None or (self._owned and self._loop is not loop):
-            self._client = httpx.AsyncClient(
-                timeout=None,  # every miner's answer has its own deadline
-                limits=httpx.Limits(
-                    max_connections=None,
-                    max_keepalive_connections=None,
-                    keepalive_expiry=60.0,
-                ),
-                headers={
-                    "Accept-Encoding": "identity"
-                },  # no compressed bombs: bytes read are bytes kept
-                follow_redirects=False,
-                trust_env=False,  # miners are reached directly, never through an environment's proxy
-            )
+        if (
+            self._loop is not loop
+        ):  # connections made in another event loop can't be used here
+            self._clients = OrderedDict()
             self._loop = loop
-        return self._client
+        key = (axon.ip, axon.port)
+        client = self._clients.get(key)
+        if client is not None:
+            self._clients.move_to_end(key)
+            return client
+        if self._tls is None:
+            self._tls = (
+                ssl.create_default_context()
+            )  # one for all (httpx would make one per client)
+        client = httpx.AsyncClient(
+            timeout=None,  # every miner's answer has its own deadline
+            limits=httpx.Limits(
+                max_connections=None, max_keepalive_connections=8, keepalive_expiry=60.0
+            ),
+            headers={
+                "Accept-Encoding": "identity"
+            },  # no compressed bombs: bytes read are bytes kept
+            follow_redirects=False,
+            trust_env=False,  # miners are reached directly, never through an environment's proxy
+            verify=self._tls,
+        )
+        self._clients[key] = client
+        if len(self._clients) > self.MAX_MINERS:
+            _, oldest = self._clients.popitem(last=False)
+            task = loop.create_task(oldest.aclose())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+        return client
 
     async def aclose(self) -> None:
-        if (
-            self._client is not None
-            and self._owned
-            and self._loop is asyncio.get_running_loop()
-        ):
-            await self._client.aclose()
-        if self._owned:
-            self._client = None
+        clients, self._clients = list(self._clients.values()), OrderedDict()
+        if self._loop is asyncio.get_running_loop():
+            await asyncio.gather(
+                *(c.aclose() for c in clients),
+                *self._closing,
+                return_exceptions=True,
+            )
 
 
 async def _signed(
@@ -348,11 +376,21 @@ async def post_all(
     With `enough`, return once that many miners answered well; the others are
     cancelled and reported as such.
     """
-    client = pool.client()
     start = time.monotonic()
     tasks = [
         asyncio.create_task(
-            post(client, wallet, a, path, body, model, timeout, max_bytes, retries, ask)
+            post(
+                pool.client(a),
+                wallet,
+                a,
+                path,
+                body,
+                model,
+                timeout,
+                max_bytes,
+                retries,
+                ask,
+            )
         )
         for a in axons
     ]
@@ -561,7 +599,7 @@ class Stream(Generic[R, C, T]):
         self._start = start
         self._axons = list(axons)
         self._finish = finish
-        self._started = False
+        self._iterator: AsyncGenerator[Chunk[C], None] | None = None
         self._outcomes: list[Outcome[R]] | None = None
         self._result: T | None = None
 
@@ -580,12 +618,17 @@ class Stream(Generic[R, C, T]):
         return self._result  # type: ignore[return-value]
 
     def __aiter__(self) -> AsyncIterator[Chunk[C]]:
-        if self._started:
+        if self._iterator is not None:
             raise RuntimeError("a stream can be iterated once")
-        self._started = True
-        return self._chunks()
+        self._iterator = self._chunks()
+        return self._iterator
 
-    async def _chunks(self) -> AsyncIterator[Chunk[C]]:
+    async def aclose(self) -> None:
+        """Leave early: every miner still streaming is cancelled and its connection closed."""
+        if self._iterator is not None:
+            await self._iterator.aclose()
+
+    async def _chunks(self) -> AsyncGenerator[Chunk[C], None]:
         arrived: deque[tuple[int, C]] = deque()
         wake = asyncio.Event()
 
@@ -635,11 +678,10 @@ def stream_all(
     targets = list(axons)
 
     def start(emit: Callable[[int, C], None]) -> list[asyncio.Task[Outcome[R]]]:
-        client = pool.client()
         return [
             asyncio.create_task(
                 _stream_one(
-                    client,
+                    pool.client(axon),
                     wallet,
                     axon,
                     path,

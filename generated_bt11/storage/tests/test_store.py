@@ -321,6 +321,20 @@ def test_aggregate_skips_failed_miners(validator: Keypair) -> None:
     assert sorted(result) == ["hk-a", "hk-b", "hk-c"]
 
 
+def test_answers_that_carry_nothing_do_not_count(validator: Keypair) -> None:
+    """`{}` from a miner that answered 200 is no answer (nor is one whose fields are all null)."""
+    empty = [StoreResponse(), StoreResponse.model_validate_json("{}")]
+    outcomes = [
+        Outcome(Endpoint("127.0.0.1", 1, f"hk-empty{i}"), 200, e)
+        for i, e in enumerate(empty)
+    ]
+    outcomes.append(outcome(0, 200, "hk-a"))
+    result = StoreAPI(validator).process_responses(outcomes)
+    assert key(result) == key(
+        expected([_aggregate.Answer("hk-a", answer(0).deserialize())])
+    )
+
+
 def test_no_healthy_miner_gives_the_empty_result(validator: Keypair) -> None:
     failed = [outcome(0, status, "hk") for status in (None, 401, 403, 500)]
     failed.append(
