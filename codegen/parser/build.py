@@ -16,20 +16,7 @@ from codegen.parser import types as t
 from codegen.parser.spec import EnumSpec, FieldSpec, ModelSpec, StreamSpec, SubnetSpec, SynapseSpec
 from codegen.load.schema import MISSING, FieldDef, SchemaDef
 from codegen.parser.fields import as_def, check_value, contains, decide_field, default_expr, jsonable, member_name, model_samples, py_literal, safe_samples
-from codegen.parser.names import (
-    API_PARAMS,
-    BUILTINS,
-    CLASS_BODY_NAMES,
-    CLIENT_OPTIONS,
-    DENIED_PACKAGES,
-    GENERATED_NAMES,
-    PACKAGE_RE,
-    SYNAPSE_NAMES,
-    TYPE_WORDS,
-    is_keyword,
-    reserved_route,
-    snake_case,
-)
+from codegen.parser.names import API_PARAMS, BUILTINS, CLASS_BODY_NAMES, CLIENT_OPTIONS, DENIED_PACKAGES, GENERATED_NAMES, PACKAGE_RE, SYNAPSE_NAMES, TYPE_WORDS, is_keyword, reserved_route, snake_case  # noqa: E501
 
 
 class Builder:
